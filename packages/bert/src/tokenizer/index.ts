@@ -1,0 +1,11 @@
+export { BertTokenizer } from './bert-tokenizer.js';
+export type { BatchEncodeOptions, BatchInput, DecodeOptions, EncodeOptions } from './bert-tokenizer.js';
+export type { BertTokenizerOptions } from './tokenizer-config.js';
+export type { BasicTokenizerSettings } from './basic-tokenizer.js';
+export type { BertBatchEncoding, BertEncoding } from './encoding.js';
+export { TokenizerError } from './errors.js';
+export { SPECIAL_TOKENS, type SpecialToken } from './special-tokens.js';
+export { basicTokenize } from './basic-tokenizer.js';
+export { wordpieceTokenize, MAX_WORD_CODE_POINTS } from './wordpiece.js';
+export { parseVocabText } from './vocab.js';
+export { truncateLongestFirst } from './truncation.js';
