@@ -1,0 +1,52 @@
+/**
+ * @bamgpu/core — tensors, autograd, WGSL kernels, nn and optim on any
+ * WebGPU device. Browser-safe: Node's Dawn lives in "@bamgpu/core/node".
+ */
+import { installGradMath } from './autograd/backward.js';
+import { acquireRuntime, type AcquireOptions } from './runtime/acquire.js';
+import type { Runtime } from './runtime/runtime.js';
+import { setDefaultRuntime } from './tensor/state.js';
+import { add } from './ops/elementwise.js';
+import { onesLike } from './ops/creation.js';
+import './ops/methods.js';
+
+installGradMath({ add: (a, b) => add(a, b), onesLike });
+
+/** Acquires a GPU (or wraps `options.device`) and makes it the default for new tensors. */
+export async function init(options: AcquireOptions = {}): Promise<Runtime> {
+  const rt = await acquireRuntime(options);
+  setDefaultRuntime(rt);
+  return rt;
+}
+
+export { ShapeError, DTypeError, DeviceError, DisposedError } from './errors.js';
+export { Runtime, type AdapterDescription, type RuntimeOptions } from './runtime/runtime.js';
+export type { AcquireOptions } from './runtime/acquire.js';
+export type { PoolStats } from './runtime/buffer-pool.js';
+export { setDefaultRuntime, getDefaultRuntime, isGradEnabled } from './tensor/state.js';
+export { Tensor } from './tensor/tensor.js';
+export type { DType } from './tensor/dtype.js';
+export type { Shape } from './tensor/shape.js';
+export { scope, keep, noGrad, memory, type MemoryInfo } from './tensor/scope.js';
+export { backward } from './autograd/backward.js';
+export { Generator, manualSeed, defaultGenerator } from './random/hash.js';
+export { listOps, type OpInfo } from './ops/registry.js';
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, arange, rand, randn,
+  type CreateOptions, type TensorData, type NestedArray, type RandomOptions,
+} from './ops/creation.js';
+export {
+  add, sub, mul, div, maximum, minimum, pow, neg, abs, exp, log, sqrt, rsqrt, square, reciprocal,
+  tanh, sigmoid, relu, gelu, sin, cos, clamp, cast, eq, ne, lt, le, gt, ge, where, maskedFill,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, argmax, argmin, sumTo, type ReduceOptions } from './ops/reduce.js';
+export { reshape, flatten, squeeze, unsqueeze, expand, permute, transpose, slice, narrow, concat, stack, clone } from './ops/shape.js';
+export { matmul, type MatmulOptions } from './ops/matmul.js';
+export {
+  softmax, logSoftmax, layerNorm, dropout, crossEntropy, mseLoss,
+  type CrossEntropyOptions, type DropoutOptions, type RowOptions,
+} from './ops/nn.js';
+export { indexSelect, embedding } from './ops/gather.js';
+export { map } from './ops/map.js';
+export * from './nn/index.js';
+export { attention, MASKED_SCORE, type AttentionOptions } from './ops/attention.js';

@@ -1,0 +1,119 @@
+import type { DType } from '../tensor/dtype.js';
+import { wgslType } from '../tensor/dtype.js';
+
+/** Shared WGSL helpers: a kernel includes only the ones its code names. */
+export const WGSL_HELPERS: Record<string, string> = {
+  // erfc with fractional error < 1.2e-7 everywhere (Chebyshev fit, Numerical
+  // Recipes §6.2), so GELU stays accurate in its negative tail where 1+erf cancels.
+  erfc_f: `fn erfc_f(z: f32) -> f32 {
+  let a = abs(z);
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let r = t * exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(2.0 - r, r, z >= 0.0);
+}`,
+  gelu_f: `fn gelu_f(x: f32) -> f32 { return 0.5 * x * erfc_f(-x * 0.70710678118654752); }`,
+  gelu_grad_f: `fn gelu_grad_f(x: f32) -> f32 {
+  return 0.5 * erfc_f(-x * 0.70710678118654752) + x * 0.39894228040143268 * exp(-0.5 * x * x);
+}`,
+  // tanh without overflow for large |x| and without cancellation near 0.
+  tanh_f: `fn tanh_f(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.125) {
+    let x2 = x * x;
+    return x * (1.0 + x2 * (-0.33333333333 + x2 * (0.13333333333 + x2 * (-0.05396825397 + x2 * 0.02186948854))));
+  }
+  let e = exp(-2.0 * a);
+  return sign(x) * (1.0 - e) / (1.0 + e);
+}`,
+  sigmoid_f: `fn sigmoid_f(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}`,
+  // x^e with PyTorch's meaning for negative bases and integral exponents.
+  pow_f: `fn pow_f(x: f32, e: f32) -> f32 {
+  if (e == 2.0) { return x * x; }
+  if (e == 1.0) { return x; }
+  if (e == 0.0) { return 1.0; }
+  let m = pow(abs(x), e);
+  if (x >= 0.0) { return select(m, 0.0, x == 0.0 && e > 0.0); }
+  // Non-integral power of a negative base: NaN (computed, since WGSL rejects NaN constants).
+  if (e != floor(e)) { let z = x - x; return z / z; }
+  let odd = (abs(e) % 2.0) == 1.0;
+  return select(m, -m, odd);
+}`,
+  // Counter-based RNG: a per-call 64-bit key (k0, k1) and the element index.
+  // PCG's output permutation is a bijection, so distinct counters never collide
+  // within a call. Mirrored in JS by random/hash.ts for tests.
+  pcg_hash: `fn pcg_hash(v: u32) -> u32 {
+  let s = v * 747796405u + 2891336453u;
+  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
+  return (w >> 22u) ^ w;
+}`,
+  rng_u32: `fn rng_u32(k0: u32, k1: u32, ctr: u32) -> u32 { return pcg_hash(pcg_hash(ctr ^ k0) + k1); }`,
+  rng_u01: `fn rng_u01(k0: u32, k1: u32, ctr: u32) -> f32 { return f32(rng_u32(k0, k1, ctr) >> 8u) * 5.9604644775390625e-8; }`,
+  rng_normal: `fn rng_normal(k0: u32, k1: u32, ctr: u32) -> f32 {
+  // Box-Muller on counters 2i and 2i+1; u1 in (0, 1] so log never sees 0.
+  let u1 = f32((rng_u32(k0, k1, 2u * ctr) >> 8u) + 1u) * 5.9604644775390625e-8;
+  let u2 = f32(rng_u32(k0, k1, 2u * ctr + 1u) >> 8u) * 5.9604644775390625e-8;
+  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}`,
+};
+
+const HELPER_DEPS: Record<string, string[]> = {
+  gelu_f: ['erfc_f'],
+  gelu_grad_f: ['erfc_f'],
+  rng_u32: ['pcg_hash'],
+  rng_u01: ['rng_u32'],
+  rng_normal: ['rng_u32'],
+};
+
+/** Helper functions a snippet of WGSL needs, in dependency order. */
+export function helpersFor(code: string): string {
+  const out: string[] = [];
+  const add = (name: string) => {
+    if (out.includes(WGSL_HELPERS[name])) return;
+    for (const dep of HELPER_DEPS[name] ?? []) add(dep);
+    out.push(WGSL_HELPERS[name]);
+  };
+  for (const name of Object.keys(WGSL_HELPERS)) if (code.includes(`${name}(`)) add(name);
+  return out.join('\n');
+}
+
+export function enableF16(...dtypes: DType[]): string {
+  return dtypes.includes('float16') ? 'enable f16;\n' : '';
+}
+
+/** The type arithmetic happens in: f16 storage computes in f32. */
+export function computeType(dtype: DType): 'f32' | 'i32' {
+  return dtype === 'int32' ? 'i32' : 'f32';
+}
+
+/** Loads element `idx` of storage array `arr` as its compute type. */
+export function load(arr: string, idx: string, dtype: DType): string {
+  return dtype === 'float16' ? `f32(${arr}[${idx}])` : `${arr}[${idx}]`;
+}
+
+/** Converts a compute-type expression to the storage type of `dtype`. */
+export function store(expr: string, dtype: DType): string {
+  return dtype === 'float16' ? `f16(${expr})` : expr;
+}
+
+export function storageDecl(binding: number, name: string, dtype: DType, access: 'read' | 'read_write'): string {
+  return `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<${wgslType(dtype)}>;\n`;
+}
+
+export const WORKGROUP = 256;
+
+/** Splits `n` workgroups over x and y when x alone would pass the 65535 limit. */
+export function splitWorkgroups(n: number, maxPerDim = 65535): [number, number] {
+  if (n <= maxPerDim) return [n, 1];
+  const y = Math.ceil(n / maxPerDim);
+  return [Math.ceil(n / y), y];
+}
+
+export const MAIN_1D = `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * (nwg.x * ${WORKGROUP}u);`;

@@ -1,0 +1,85 @@
+/**
+ * Recycles GPU storage buffers by size class so a training loop allocates
+ * nothing after its first step. Sizes round up to one of four classes per
+ * octave (at most ~19% slack) so buffers of nearby sizes can be shared.
+ */
+export const STORAGE_USAGE = 0x0080 /* STORAGE */ | 0x0004 /* COPY_SRC */ | 0x0008; /* COPY_DST */
+
+export function sizeClass(bytes: number): number {
+  const min = 256;
+  if (bytes <= min) return min;
+  const octave = 2 ** Math.floor(Math.log2(bytes));
+  const step = octave / 4;
+  return Math.ceil(bytes / step) * step;
+}
+
+export interface PoolStats {
+  /** Buffers handed out and not yet released. */
+  liveBuffers: number;
+  /** Bytes of those buffers (their size class, which is what the GPU holds). */
+  liveBytes: number;
+  /** Released buffers kept for reuse. */
+  pooledBuffers: number;
+  pooledBytes: number;
+}
+
+export class BufferPool {
+  private readonly free = new Map<number, GPUBuffer[]>();
+  private liveBuffers = 0;
+  private liveBytes = 0;
+  private pooledBuffers = 0;
+  private pooledBytes = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    /** Pooled bytes above which released buffers are destroyed instead of kept. */
+    public maxPooledBytes = 1 << 30,
+  ) {}
+
+  acquire(bytes: number): GPUBuffer {
+    const size = sizeClass(bytes);
+    const list = this.free.get(size);
+    let buffer = list?.pop();
+    if (buffer) {
+      this.pooledBuffers--;
+      this.pooledBytes -= size;
+    } else {
+      buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE });
+    }
+    this.liveBuffers++;
+    this.liveBytes += size;
+    return buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    const size = buffer.size;
+    this.liveBuffers--;
+    this.liveBytes -= size;
+    if (this.pooledBytes + size > this.maxPooledBytes) {
+      buffer.destroy();
+      return;
+    }
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(buffer);
+    this.pooledBuffers++;
+    this.pooledBytes += size;
+  }
+
+  /** Destroys every pooled (not live) buffer. */
+  trim(): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    this.free.clear();
+    this.pooledBuffers = 0;
+    this.pooledBytes = 0;
+  }
+
+  stats(): PoolStats {
+    return {
+      liveBuffers: this.liveBuffers,
+      liveBytes: this.liveBytes,
+      pooledBuffers: this.pooledBuffers,
+      pooledBytes: this.pooledBytes,
+    };
+  }
+}

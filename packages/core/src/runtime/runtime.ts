@@ -1,0 +1,336 @@
+import { DeviceError } from '../errors.js';
+import { BufferPool, type PoolStats } from './buffer-pool.js';
+import type { BufferRange, Kernel, Workgroups } from './kernel.js';
+
+/** What the adapter says about itself, plus whether it runs on the CPU. */
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** lavapipe / llvmpipe / SwiftShader: kernels run on CPU cores and want different layouts. */
+  isCPU: boolean;
+  features: string[];
+}
+
+export interface RuntimeOptions {
+  /** Adapter facts when the caller created the device itself. */
+  adapterInfo?: Partial<Omit<AdapterDescription, 'isCPU' | 'features'>>;
+  /** Dispatches recorded before a submit is forced (keeps the GPU fed). */
+  maxDispatchesPerSubmit?: number;
+}
+
+/** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
+const PARAM_SLOT = 256;
+const PARAM_ARENA_SLOTS = 2048;
+
+interface PipelineEntry {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+const CPU_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|cpu/i;
+
+function describe(device: GPUDevice, given: RuntimeOptions['adapterInfo']): AdapterDescription {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  const vendor = given?.vendor ?? info?.vendor ?? '';
+  const architecture = given?.architecture ?? info?.architecture ?? '';
+  const dev = given?.device ?? info?.device ?? '';
+  const description = given?.description ?? info?.description ?? '';
+  const all = `${vendor} ${architecture} ${dev} ${description}`;
+  return {
+    vendor,
+    architecture,
+    device: dev,
+    description,
+    isCPU: CPU_ADAPTER.test(all),
+    features: [...device.features].map(String).sort(),
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Owns one GPUDevice: buffers, pipelines, and the command stream. Dispatches
+ * are recorded into one compute pass and submitted in batches; anything that
+ * must reach the CPU goes through `read`, the only place that waits.
+ */
+export class Runtime {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterDescription;
+  readonly pool: BufferPool;
+  readonly hasF16: boolean;
+  readonly hasTimestamps: boolean;
+  readonly limits: GPUSupportedLimits;
+  maxDispatchesPerSubmit: number;
+
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private dispatches = 0;
+  private readonly pipelines = new Map<string, PipelineEntry>();
+  private readonly paramArena: GPUBuffer;
+  private readonly paramBytes = new ArrayBuffer(PARAM_SLOT * PARAM_ARENA_SLOTS);
+  private readonly paramView = new DataView(this.paramBytes);
+  private paramSlots = 0;
+  /** Staging buffers for uploads recorded in the open batch; destroyed after submit. */
+  private uploads: GPUBuffer[] = [];
+  private readonly readStaging: GPUBuffer[] = [];
+  private lostMessage: string | null = null;
+  private readonly errors: string[] = [];
+  /** Recent milliseconds per dispatch between reads, to sleep instead of letting dawn.node busy-poll. */
+  private readonly msPerDispatch: number[] = [];
+  private dispatchesSinceRead = 0;
+  private pipelineCount = 0;
+  private pipelineMs = 0;
+
+  constructor(device: GPUDevice, options: RuntimeOptions = {}) {
+    this.device = device;
+    this.adapter = describe(device, options.adapterInfo);
+    this.pool = new BufferPool(device);
+    this.hasF16 = device.features.has('shader-f16');
+    this.hasTimestamps = device.features.has('timestamp-query');
+    this.limits = device.limits;
+    this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 512;
+    this.paramArena = device.createBuffer({
+      size: this.paramBytes.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    void device.lost.then((info) => {
+      this.lostMessage = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      this.errors.push((ev as GPUUncapturedErrorEvent).error.message);
+    });
+  }
+
+  /** Throws if the device is gone or a GPU error was reported since the last check. */
+  checkAlive(): void {
+    if (this.lostMessage !== null) throw new DeviceError(`GPU device lost (${this.lostMessage}); create a new runtime`);
+    if (this.errors.length > 0) {
+      const msgs = this.errors.splice(0);
+      throw new DeviceError(`GPU reported an error: ${msgs.join('\n')}`);
+    }
+  }
+
+  get isLost(): boolean {
+    return this.lostMessage !== null;
+  }
+
+  memory(): PoolStats {
+    return this.pool.stats();
+  }
+
+  /** Pipelines compiled so far and the milliseconds spent creating them. */
+  pipelineStats(): { count: number; ms: number } {
+    return { count: this.pipelineCount, ms: this.pipelineMs };
+  }
+
+  private pipelineFor(kernel: Kernel): PipelineEntry {
+    let entry = this.pipelines.get(kernel.key);
+    if (entry) return entry;
+    const t0 = performance.now();
+    const entries: GPUBindGroupLayoutEntry[] = [];
+    if (kernel.params.fields.length > 0) {
+      entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+    }
+    kernel.storage.forEach((access, i) => {
+      entries.push({
+        binding: i + 1,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: access === 'read' ? 'read-only-storage' : 'storage' },
+      });
+    });
+    const layout = this.device.createBindGroupLayout({ entries, label: kernel.key });
+    const code = kernel.source();
+    this.device.pushErrorScope('validation');
+    const module = this.device.createShaderModule({ code, label: kernel.key });
+    const pipeline = this.device.createComputePipeline({
+      label: kernel.key,
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: 'main' },
+    });
+    void this.device.popErrorScope().then((err) => {
+      if (err) this.errors.push(`kernel ${kernel.key} failed to compile: ${err.message}\n--- WGSL ---\n${numbered(code)}`);
+    });
+    entry = { pipeline, layout };
+    this.pipelines.set(kernel.key, entry);
+    this.pipelineCount++;
+    this.pipelineMs += performance.now() - t0;
+    return entry;
+  }
+
+  private openPass(): GPUComputePassEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (!this.pass) this.pass = this.encoder.beginComputePass();
+    return this.pass;
+  }
+
+  private closePass(): GPUCommandEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    return this.encoder;
+  }
+
+  /** Records one dispatch. Buffers must not alias a read_write binding. */
+  dispatch(kernel: Kernel, buffers: readonly BufferRange[], params: Record<string, number>, workgroups: Workgroups): void {
+    this.checkAlive();
+    if (buffers.length !== kernel.storage.length) {
+      throw new Error(`kernel ${kernel.key} takes ${kernel.storage.length} buffers, got ${buffers.length}`);
+    }
+    const [x, y = 1, z = 1] = workgroups;
+    if (x === 0 || y === 0 || z === 0) return;
+    const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
+    if (x > maxDim || y > maxDim || z > maxDim) {
+      throw new Error(`kernel ${kernel.key}: ${x}×${y}×${z} workgroups exceed the limit ${maxDim}; use splitWorkgroups`);
+    }
+    const { pipeline, layout } = this.pipelineFor(kernel);
+    const entries: GPUBindGroupEntry[] = [];
+    if (kernel.params.fields.length > 0) {
+      const bytes = kernel.params.byteSize;
+      const slots = Math.ceil(bytes / PARAM_SLOT);
+      if (this.paramSlots + slots > PARAM_ARENA_SLOTS) this.flush();
+      const offset = this.paramSlots * PARAM_SLOT;
+      kernel.params.pack(params, this.paramView, offset);
+      this.paramSlots += slots;
+      entries.push({ binding: 0, resource: { buffer: this.paramArena, offset, size: Math.ceil(bytes / 16) * 16 } });
+    }
+    buffers.forEach((b, i) => {
+      entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset, size: Math.max(4, Math.ceil(b.size / 4) * 4) } });
+    });
+    const bindGroup = this.device.createBindGroup({ layout, entries });
+    const pass = this.openPass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    this.dispatchesSinceRead++;
+    if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
+  }
+
+  /** Records a buffer-to-buffer copy, in order with the dispatches around it. */
+  copy(src: BufferRange, dst: BufferRange, size: number): void {
+    this.checkAlive();
+    if (size === 0) return;
+    this.closePass().copyBufferToBuffer(src.buffer, src.offset, dst.buffer, dst.offset, size);
+  }
+
+  /** Writes bytes into a buffer, ordered after everything recorded so far. */
+  upload(dst: BufferRange, data: ArrayBufferView): void {
+    this.checkAlive();
+    const size = data.byteLength;
+    if (size === 0) return;
+    const padded = Math.ceil(size / 4) * 4;
+    const src = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, size);
+    if (!this.encoder) {
+      // Nothing recorded yet: the queue write lands in order with later submits.
+      if (padded === size) this.device.queue.writeBuffer(dst.buffer, dst.offset, src);
+      else {
+        const tmp = new Uint8Array(padded);
+        tmp.set(src);
+        this.device.queue.writeBuffer(dst.buffer, dst.offset, tmp);
+      }
+      return;
+    }
+    // Commands are pending that may still use dst's old contents (pooled
+    // buffers are recycled within a batch), so stage and copy in order.
+    const staging = this.device.createBuffer({ size: padded, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+    new Uint8Array(staging.getMappedRange()).set(src);
+    staging.unmap();
+    this.uploads.push(staging);
+    this.closePass().copyBufferToBuffer(staging, 0, dst.buffer, dst.offset, padded);
+  }
+
+  /** Submits everything recorded so far. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.checkAlive();
+    const encoder = this.closePass();
+    if (this.paramSlots > 0) {
+      this.device.queue.writeBuffer(this.paramArena, 0, this.paramBytes, 0, this.paramSlots * PARAM_SLOT);
+    }
+    this.device.queue.submit([encoder.finish()]);
+    this.encoder = null;
+    this.dispatches = 0;
+    this.paramSlots = 0;
+    for (const b of this.uploads) b.destroy();
+    this.uploads = [];
+  }
+
+  private acquireReadStaging(size: number): GPUBuffer {
+    const i = this.readStaging.findIndex((b) => b.size >= size && b.size <= size * 2);
+    if (i >= 0) return this.readStaging.splice(i, 1)[0];
+    return this.device.createBuffer({ size: Math.max(256, Math.ceil(size / 256) * 256), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Copies a buffer range to the CPU. Submits pending work first. */
+  async read(src: BufferRange, size: number): Promise<ArrayBuffer> {
+    this.checkAlive();
+    const padded = Math.max(4, Math.ceil(size / 4) * 4);
+    const staging = this.acquireReadStaging(padded);
+    this.closePass().copyBufferToBuffer(src.buffer, src.offset, staging, 0, padded);
+    const t0 = performance.now();
+    const work = this.dispatchesSinceRead;
+    this.dispatchesSinceRead = 0;
+    this.flush();
+    await this.settle(work);
+    const lost = this.device.lost.then(() => {
+      throw new DeviceError(`GPU device lost during a read (${this.lostMessage ?? 'unknown reason'})`);
+    });
+    await Promise.race([staging.mapAsync(GPUMapMode.READ, 0, padded), lost]);
+    this.noteLatency(performance.now() - t0, work);
+    const out = staging.getMappedRange(0, padded).slice(0, size);
+    staging.unmap();
+    if (this.readStaging.length < 8) this.readStaging.push(staging);
+    else staging.destroy();
+    this.checkAlive();
+    return out;
+  }
+
+  /**
+   * dawn.node busy-polls a CPU core while a map is pending; on CPU adapters
+   * that core is the GPU. Sleep for most of the recently observed latency first.
+   */
+  private async settle(dispatches: number): Promise<void> {
+    if (!this.adapter.isCPU || this.msPerDispatch.length === 0 || dispatches === 0) return;
+    const expected = dispatches * Math.min(...this.msPerDispatch);
+    if (expected > 4) await sleep(expected * 0.8);
+  }
+
+  private noteLatency(ms: number, dispatches: number): void {
+    if (dispatches < 8) return; // too little work to say anything about its rate
+    this.msPerDispatch.push(ms / dispatches);
+    if (this.msPerDispatch.length > 4) this.msPerDispatch.shift();
+  }
+
+  /** Waits until the GPU has finished everything submitted. */
+  async sync(): Promise<void> {
+    const work = this.dispatchesSinceRead;
+    this.dispatchesSinceRead = 0;
+    this.flush();
+    await this.settle(work);
+    await this.device.queue.onSubmittedWorkDone();
+    this.checkAlive();
+  }
+
+  /** Drops pooled buffers and cached pipelines; the device stays usable. */
+  trim(): void {
+    this.pool.trim();
+    for (const b of this.readStaging) b.destroy();
+    this.readStaging.length = 0;
+  }
+
+  destroy(): void {
+    this.trim();
+    this.paramArena.destroy();
+    this.device.destroy();
+  }
+}
+
+function numbered(code: string): string {
+  return code
+    .split('\n')
+    .map((l, i) => `${String(i + 1).padStart(4)}  ${l}`)
+    .join('\n');
+}

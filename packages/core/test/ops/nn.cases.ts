@@ -1,0 +1,110 @@
+import * as bg from '@bamgpu/core';
+import type { OpCase } from '../helpers/check.js';
+import { logSoftmaxRow, mapN, nd, permuteRef, reduceAxes, rows, softmaxRow, sumOf, type Nd } from '../helpers/nd.js';
+
+const rowVariants = ['thread', 'workgroup'] as const;
+
+function layerNormRef(x: Nd, w: Nd, b: Nd, eps: number): Nd {
+  const n = x.shape[x.shape.length - 1];
+  return rows(x, (row) => {
+    const mean = sumOf(row) / n;
+    const v = sumOf(row.map((t) => (t - mean) ** 2)) / n;
+    return row.map((t, j) => ((t - mean) / Math.sqrt(v + eps)) * w.data[j] + b.data[j]);
+  });
+}
+
+function xentHardRef(logits: Nd, labels: Nd, ignore: number, reduction: 'mean' | 'sum' | 'none'): Nd {
+  const ls = rows(logits, logSoftmaxRow);
+  const c = logits.shape[logits.shape.length - 1];
+  const per = Array.from(labels.data, (l, r) => (l === ignore ? 0 : -ls.data[r * c + l]));
+  if (reduction === 'none') return nd(labels.shape, per);
+  const count = Array.from(labels.data).filter((l) => l !== ignore).length;
+  return nd([], [reduction === 'sum' ? sumOf(per) : sumOf(per) / Math.max(count, 1)]);
+}
+
+function xentSoftRef(logits: Nd, t: Nd): Nd {
+  const ls = rows(logits, logSoftmaxRow);
+  const c = logits.shape[logits.shape.length - 1];
+  const r = logits.data.length / c;
+  let total = 0;
+  for (let i = 0; i < logits.data.length; i++) total -= t.data[i] * ls.data[i];
+  return nd([], [total / r]);
+}
+
+export const nnCases: OpCase[] = [
+  ...rowVariants.flatMap((variant) =>
+    [[3, 7], [2, 1, 130], [1, 1], [4, 3000]].flatMap((shape): OpCase[] => [
+      {
+        ops: ['softmax'],
+        label: `softmax ${JSON.stringify(shape)} ${variant}`,
+        inputs: [{ shape, range: [-6, 6] }],
+        run: (x) => bg.softmax(x, -1, { variant }),
+        ref: (x) => rows(x, softmaxRow),
+        rtol: 1e-4,
+        noGrad: shape[1] === 3000,
+      },
+      {
+        ops: ['logSoftmax'],
+        label: `logSoftmax ${JSON.stringify(shape)} ${variant}`,
+        inputs: [{ shape, range: [-6, 6] }],
+        run: (x) => bg.logSoftmax(x, -1, { variant }),
+        ref: (x) => rows(x, logSoftmaxRow),
+        rtol: 1e-4,
+        noGrad: shape[1] === 3000,
+      },
+      {
+        ops: ['layerNorm'],
+        label: `layerNorm ${JSON.stringify(shape)} ${variant}`,
+        inputs: [{ shape, range: [-3, 5] }, { shape: [shape[shape.length - 1]] }, { shape: [shape[shape.length - 1]] }],
+        run: (x, w, b) => bg.layerNorm(x, w, b, 1e-5, { variant }),
+        ref: (x, w, b) => layerNormRef(x, w, b, 1e-5),
+        rtol: 1e-4,
+        noGrad: shape[1] === 3000 || shape[shape.length - 1] === 1,
+      },
+    ]),
+  ),
+  {
+    ops: ['softmax'],
+    label: 'softmax over dim 0',
+    inputs: [{ shape: [4, 3] }],
+    run: (x) => bg.softmax(x, 0),
+    ref: (x) => permuteRef(rows(permuteRef(x, [1, 0]), softmaxRow), [1, 0]),
+    rtol: 1e-4,
+  },
+  {
+    ops: ['layerNorm'],
+    label: 'layerNorm with BERT eps 1e-12 on a near-constant row',
+    inputs: [{ shape: [2, 6], data: [1, 1, 1, 1, 1, 1.001, -3, 4, 0.5, 2, -1, 7] }, { shape: [6] }, { shape: [6] }],
+    run: (x, w, b) => bg.layerNorm(x, w, b, 1e-12),
+    ref: (x, w, b) => layerNormRef(x, w, b, 1e-12),
+    rtol: 2e-3,
+    noGrad: true,
+  },
+  ...(['mean', 'sum', 'none'] as const).map((reduction): OpCase => ({
+    ops: ['crossEntropy'],
+    label: `crossEntropy hard labels with ignore_index, ${reduction}`,
+    inputs: [{ shape: [5, 4], range: [-4, 4] }, { shape: [5], dtype: 'int32', data: [0, 3, -100, 1, 2] }],
+    run: (x, l) => bg.crossEntropy(x, l, { reduction }),
+    ref: (x, l) => xentHardRef(x, l, -100, reduction),
+    rtol: 1e-4,
+  })),
+  {
+    ops: ['crossEntropy'],
+    label: 'crossEntropy soft targets (grad to logits and targets)',
+    inputs: [{ shape: [3, 5], range: [-4, 4] }, { shape: [3, 5], range: [0, 1] }],
+    run: (x, t) => bg.crossEntropy(x, t),
+    ref: (x, t) => xentSoftRef(x, t),
+    rtol: 1e-4,
+  },
+  {
+    ops: ['mseLoss'],
+    label: 'mseLoss mean with broadcast target',
+    inputs: [{ shape: [4, 3] }, { shape: [3] }],
+    run: (a, b) => bg.mseLoss(a, b),
+    ref: (a, b) => {
+      const d = mapN([a, b], (x, y) => (x - y) ** 2);
+      return reduceAxes(d, [0, 1], (v) => sumOf(v) / v.length);
+    },
+    rtol: 1e-4,
+  },
+];
