@@ -50,3 +50,4 @@ export { indexSelect, embedding } from './ops/gather.js';
 export { map } from './ops/map.js';
 export * from './nn/index.js';
 export { attention, MASKED_SCORE, type AttentionOptions } from './ops/attention.js';
+export * from './optim/index.js';

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
 /** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
 const PARAM_SLOT = 256;
 const PARAM_ARENA_SLOTS = 2048;
+/** Compute passes one timeGPU() call can time (each pass writes two timestamps). */
+const TIMING_MAX_PASSES = 256;
 
 interface PipelineEntry {
   pipeline: GPUComputePipeline;
@@ -82,6 +84,8 @@ export class Runtime {
   private dispatchesSinceRead = 0;
   private pipelineCount = 0;
   private pipelineMs = 0;
+  /** While timing: the query set and how many passes have written begin/end pairs into it. */
+  private timing: { querySet: GPUQuerySet; passes: number; resolved: GPUBuffer[] } | null = null;
 
   constructor(device: GPUDevice, options: RuntimeOptions = {}) {
     this.device = device;
@@ -161,7 +165,15 @@ export class Runtime {
 
   private openPass(): GPUComputePassEncoder {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
-    if (!this.pass) this.pass = this.encoder.beginComputePass();
+    if (!this.pass) {
+      const t = this.timing;
+      if (t && t.passes < TIMING_MAX_PASSES) {
+        this.pass = this.encoder.beginComputePass({
+          timestampWrites: { querySet: t.querySet, beginningOfPassWriteIndex: 2 * t.passes, endOfPassWriteIndex: 2 * t.passes + 1 },
+        });
+        t.passes++;
+      } else this.pass = this.encoder.beginComputePass();
+    }
     return this.pass;
   }
 
@@ -172,6 +184,45 @@ export class Runtime {
       this.pass = null;
     }
     return this.encoder;
+  }
+
+  /**
+   * Runs `fn` (which records GPU work) and measures it: GPU time from
+   * timestamp queries summed over the compute passes it used (null where
+   * the adapter has no timestamps), and wall time until the work completed.
+   */
+  async timeGPU(fn: () => void): Promise<{ gpuMs: number | null; wallMs: number }> {
+    await this.sync();
+    const useTimestamps = this.hasTimestamps;
+    if (useTimestamps) {
+      this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * TIMING_MAX_PASSES }), passes: 0, resolved: [] };
+    }
+    const t0 = performance.now();
+    try {
+      this.closePass();
+      fn();
+      this.closePass();
+    } finally {
+      // Leaves timing mode before any await, so other work isn't timed.
+    }
+    const timing = this.timing;
+    this.timing = null;
+    let gpuMs: number | null = null;
+    if (timing && timing.passes > 0) {
+      const bytes = 16 * timing.passes;
+      const resolveBuf = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      this.closePass().resolveQuerySet(timing.querySet, 0, 2 * timing.passes, resolveBuf, 0);
+      const data = new BigUint64Array(await this.read({ buffer: resolveBuf, offset: 0, size: bytes }, bytes));
+      let ns = 0n;
+      for (let i = 0; i < timing.passes; i++) if (data[2 * i + 1] > data[2 * i]) ns += data[2 * i + 1] - data[2 * i];
+      gpuMs = Number(ns) / 1e6;
+      resolveBuf.destroy();
+    } else {
+      await this.sync();
+    }
+    const wallMs = performance.now() - t0;
+    timing?.querySet.destroy();
+    return { gpuMs, wallMs };
   }
 
   /** Records one dispatch. Buffers must not alias a read_write binding. */
