@@ -4,3 +4,4 @@
  */
 export type { Example } from './data/example.js';
 export * from './glue/index.js';
+export * from './synthetic/index.js';
