@@ -135,7 +135,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   const kind = target.dtype === 'int32' ? 'index' : 'soft';
   if (kind === 'index' ? !sameShape(target.shape, rowShape) : !sameShape(target.shape, logits.shape)) {
     throw new ShapeError(
-      `crossEntropy: logits ${fmtShape(logits.shape)} need ${kind === 'index' ? `int32 labels of shape ${fmtShape(rowShape)}` : `soft targets of shape ${fmtShape(logits.shape)}`}, got ${target.describe()}`,
+      `crossEntropy: logits ${fmtShape(logits.shape)} need int32 class indices of shape ${fmtShape(rowShape)} or float soft targets of shape ${fmtShape(logits.shape)}; got ${target.describe()}`,
     );
   }
   if (kind === 'soft' && target.dtype !== logits.dtype) throw new DTypeError(`crossEntropy: soft targets must be ${logits.dtype}, got ${target.dtype}`);

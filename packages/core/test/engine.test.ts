@@ -1,0 +1,181 @@
+/**
+ * The engine's contracts: bad input fails before any GPU work with the
+ * shapes in the message, disposed tensors can't be used, scopes free what
+ * they should, autograd semantics (accumulation, noGrad, detach), and a
+ * lost device surfaces as an error rather than a hang.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, crossEntropy, layerNorm, matmul, memory, noGrad, scope, tensor, zeros,
+} from '@bamgpu/core';
+import { initNode, nodeGPU } from '@bamgpu/core/node';
+
+let rt: Runtime;
+beforeAll(async () => {
+  rt = await initNode();
+});
+
+/** Runs `fn` and checks that it threw `type` before recording any dispatch. */
+function throwsBeforeGpuWork(fn: () => unknown, type: new (...a: never[]) => Error, message: RegExp): void {
+  rt.flush();
+  const before = rt.pipelineStats().count;
+  const pooledBefore = memory().liveBuffers;
+  expect(fn).toThrow(type);
+  expect(fn).toThrow(message);
+  expect(rt.pipelineStats().count).toBe(before);
+  expect(memory().liveBuffers).toBe(pooledBefore);
+}
+
+describe('bad input', () => {
+  test('shape errors name the op and both shapes', () => {
+    scope(() => {
+      const a = zeros([2, 3]);
+      const b = zeros([4, 5]);
+      const c = zeros([3, 2]);
+      const four = zeros([4]);
+      const three = zeros([3]);
+      throwsBeforeGpuWork(() => matmul(a, b), ShapeError, /matmul: inner dims differ: \[2,3\] · \[4,5\] \(3 vs 4\)/);
+      throwsBeforeGpuWork(() => add(a, c), ShapeError, /add: shapes \[2,3\] and \[3,2\] cannot be broadcast/);
+      throwsBeforeGpuWork(() => layerNorm(a, four, four), ShapeError, /layerNorm: input \[2,3\] needs weight and bias of shape \[3\]/);
+      throwsBeforeGpuWork(() => a.reshape([4, 2]), ShapeError, /cannot reshape \[2,3\] \(6 elements\) to \[4,2\]/);
+      throwsBeforeGpuWork(() => crossEntropy(a, three), ShapeError, /crossEntropy: logits \[2,3\] need int32 class indices of shape \[2\] or float soft targets of shape \[2,3\]; got tensor \[3\] float32/);
+      throwsBeforeGpuWork(() => a.sum(2), ShapeError, /axis 2 is out of range for a tensor of rank 2/);
+    });
+  });
+
+  test('dtype errors say what to do', () => {
+    scope(() => {
+      const i = tensor(new Int32Array([1, 2, 3]));
+      const f = tensor([1, 2, 3]);
+      throwsBeforeGpuWork(() => add(i, f), DTypeError, /add: dtypes differ \(int32 \[3\] vs float32 \[3\]\); cast one first/);
+      throwsBeforeGpuWork(() => i.exp(), DTypeError, /exp: expected float32 or float16, got tensor \[3\] int32/);
+      throwsBeforeGpuWork(() => add(i, 0.5), DTypeError, /0.5 is not an integer, but the tensor is int32/);
+      expect(() => tensor([[1, 2], [3]])).toThrow(/ragged nested array at \[1\]/);
+      expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/3 values do not fill shape \[2,2\]/);
+      expect(() => tensor([1.5], undefined, { dtype: 'int32' })).toThrow(/1.5 at flat index 0 is not an int32/);
+    });
+  });
+
+  test('embedding ids outside the table are refused before dispatch', () => {
+    scope(() => {
+      const w = zeros([5, 2]);
+      const ids = tensor(new Int32Array([0, 5]));
+      throwsBeforeGpuWork(() => w.indexSelect(0, ids), ShapeError, /index 5 is out of range for dim 0 of size 5/);
+    });
+  });
+
+  test('a disposed tensor is an error, never garbage', async () => {
+    const t = tensor([1, 2, 3]);
+    t.name = 'weights';
+    t.dispose();
+    expect(() => t.add(1)).toThrow(DisposedError);
+    expect(() => t.add(1)).toThrow(/tensor "weights" \[3\] float32 was used after dispose\(\)/);
+    await expect(t.data()).rejects.toThrow(DisposedError);
+    t.dispose(); // idempotent
+  });
+
+  test('tensors of two devices cannot be mixed', async () => {
+    const gpu = nodeGPU();
+    const adapter = await gpu.requestAdapter();
+    const other = new Runtime(await adapter!.requestDevice());
+    const a = tensor([1, 2]);
+    const b = tensor([1, 2], undefined, { runtime: other });
+    expect(() => add(a, b)).toThrow(DeviceError);
+    expect(() => add(a, b)).toThrow(/different GPU devices/);
+    a.dispose();
+    b.dispose();
+    other.destroy();
+  });
+});
+
+describe('device loss', () => {
+  test('a destroyed device makes the next op throw instead of hanging', async () => {
+    const gpu = nodeGPU();
+    const adapter = await gpu.requestAdapter();
+    const lost = new Runtime(await adapter!.requestDevice());
+    const t = tensor([1, 2, 3], undefined, { runtime: lost });
+    lost.device.destroy();
+    await lost.device.lost;
+    expect(() => t.add(1)).toThrow(/GPU device lost/);
+    await expect(t.data()).rejects.toThrow(DeviceError);
+  });
+});
+
+describe('memory scopes', () => {
+  test('scope frees intermediates and keeps what it returns', () => {
+    const before = memory();
+    const kept = scope(() => {
+      const a = tensor([1, 2, 3]);
+      const b = a.mul(2).add(1);
+      return { b, list: [b.exp()] };
+    });
+    const after = memory();
+    expect(after.liveTensors - before.liveTensors).toBe(2);
+    kept.b.dispose();
+    kept.list[0].dispose();
+    expect(memory().liveTensors).toBe(before.liveTensors);
+    expect(memory().liveBuffers).toBe(before.liveBuffers);
+  });
+
+  test('nested scopes pass results outward', () => {
+    const before = memory().liveTensors;
+    const outer = scope(() => {
+      const inner = scope(() => tensor([1]).add(1));
+      tensor([5]); // dropped by the outer scope
+      return inner;
+    });
+    expect(memory().liveTensors).toBe(before + 1);
+    outer.dispose();
+  });
+});
+
+describe('autograd', () => {
+  test('gradients accumulate across backward calls; noGrad records nothing; detach cuts the tape', async () => {
+    await scope(async () => {
+      const x = tensor([1, 2, 3], undefined, { requiresGrad: true });
+      x.mul(x).sum().backward(); // d/dx = 2x
+      x.mul(3).sum().backward(); // + 3
+      expect(Array.from(await x.grad!.data())).toEqual([5, 7, 9]);
+      const y = noGrad(() => x.mul(2));
+      expect(y.requiresGrad).toBe(false);
+      expect(y.node).toBeNull();
+      const z = x.detach().mul(x).sum(); // only the second factor is on the tape
+      x.grad!.dispose();
+      x.grad = null;
+      z.backward();
+      expect(Array.from(await x.grad!.data())).toEqual([1, 2, 3]);
+      x.dispose();
+    });
+  });
+
+  test('backward twice through the same graph is refused with an explanation', () => {
+    scope(() => {
+      const x = tensor([1, 2], undefined, { requiresGrad: true });
+      const e = x.exp();
+      const l = e.sum();
+      l.backward();
+      expect(() => e.sum().backward()).toThrow(/a second time/);
+      x.dispose();
+    });
+  });
+
+  test('max shares its gradient equally among tied maxima', async () => {
+    await scope(async () => {
+      const x = tensor([[1, 3, 3, 2]], undefined, { requiresGrad: true });
+      x.max(1).sum().backward();
+      expect(Array.from(await x.grad!.data())).toEqual([0, 0.5, 0.5, 0]);
+      x.dispose();
+    });
+  });
+
+  test('the gradient of the pad row of an embedding is zero', async () => {
+    await scope(async () => {
+      const w = tensor([[1, 1], [2, 2], [3, 3]], undefined, { requiresGrad: true });
+      const ids = tensor(new Int32Array([0, 2, 0, 1]));
+      const { embedding } = await import('@bamgpu/core');
+      embedding(w, ids, { paddingIdx: 0 }).sum().backward();
+      expect(Array.from(await w.grad!.data())).toEqual([0, 0, 1, 1, 1, 1]);
+      w.dispose();
+    });
+  });
+});
