@@ -10,8 +10,10 @@
  * ops 1e-4; gradients 1e-4 of the gradient's scale. Error is measured as
  * |gpu − ref| ≤ atol + rtol·|ref| elementwise, with atol = rtol·max|ref|·1e-2
  * so values near zero aren't held to an impossible relative bound.
+ *
+ * No test-framework imports: the same cases run under vitest (Node/Dawn)
+ * and in the browser suite (test/browser), which both call checkOp.
  */
-import { expect } from 'vitest';
 import { tensor, type Tensor, scope } from '@bamgpu/core';
 import { type Nd, nd, size } from './nd.js';
 
@@ -108,7 +110,7 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, what: string, atolFloor = 0): void {
-  expect(got.length, `${what}: length`).toBe(want.length);
+  if (got.length !== want.length) throw new Error(`${what}: ${got.length} values, reference has ${want.length}`);
   const atol = Math.max(atolFloor, rtol * maxAbs(want) * 1e-2);
   const bad = compare(got, want, rtol, atol);
   if (bad) {
@@ -131,7 +133,9 @@ export async function checkOp(c: OpCase): Promise<void> {
       }),
     );
     const out = c.run(...ts);
-    expect([...out.shape], `${c.label}: output shape`).toEqual(want.shape);
+    if (out.shape.join(',') !== want.shape.join(',')) {
+      throw new Error(`${c.label}: output shape [${out.shape.join(',')}], reference [${want.shape.join(',')}]`);
+    }
     const got = await out.data();
     expectClose(got, want.data, rtol, `${c.label}: forward`);
 
