@@ -51,3 +51,6 @@ export { map } from './ops/map.js';
 export * from './nn/index.js';
 export { attention, MASKED_SCORE, type AttentionOptions } from './ops/attention.js';
 export * from './optim/index.js';
+export { knownIntRange } from './ops/creation.js';
+export * from './io/safetensors.js';
+export * from './io/half.js';
