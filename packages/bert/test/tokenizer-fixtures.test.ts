@@ -1,6 +1,8 @@
 // Checks the TypeScript tokenizer against cases.json, written by the independent
 // Python reference scripts/fixtures/tokenizer_reference.py (re-run it after
 // editing vocab.txt or the case list there).
+// Path-based loading needs the Node entry's file access.
+import '../src/node.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';

@@ -1,4 +1,6 @@
 // Loading vocabularies and configs, and the errors bad input produces.
+// Path-based loading needs the Node entry's file access.
+import '../src/node.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

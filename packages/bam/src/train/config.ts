@@ -1,4 +1,4 @@
-import type { BertConfig } from '@bamgpu/bert';
+import type { BertConfig } from '@bamgpu/bert/node';
 import type { TargetMix } from '../distill/targets.js';
 import type { MixStrategy } from './mixer.js';
 

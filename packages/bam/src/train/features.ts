@@ -1,4 +1,4 @@
-import type { BertTokenizer } from '@bamgpu/bert';
+import type { BertTokenizer } from '@bamgpu/bert/node';
 import type { Example } from '../data/example.js';
 import { goldOf, type TrainTask } from './task.js';
 

@@ -1,5 +1,5 @@
 import { noGrad, scope } from '@bamgpu/core';
-import type { BertMultiTask } from '@bamgpu/bert';
+import type { BertMultiTask } from '@bamgpu/bert/node';
 import { makeBatch } from './batch.js';
 import type { Feature } from './features.js';
 

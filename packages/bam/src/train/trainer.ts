@@ -1,7 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, add, concat, indexSelect, linearWarmupDecay, mul, reshape, scope, sum, tensor, type Tensor } from '@bamgpu/core';
-import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert';
+import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
 import { makeBatch } from './batch.js';
@@ -154,7 +154,8 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
     const rows = slots.filter((s): s is { task: number; index: number } => s !== null);
     const lambda = goldWeight(cfg.targets, step, totalSteps);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
-    const logNow = (step + 1) % LOG_EVERY === 0 || step + 1 === end;
+    // Logged steps depend only on the schedule, so a resumed run logs exactly what an uninterrupted one does.
+    const logNow = (step + 1) % LOG_EVERY === 0 || step + 1 === totalSteps;
     const perTask = scope(() => {
       if (rows.length === 0) return null;
       const feats = rows.map((r) => trainFeatures[r.task][r.index]);

@@ -1,14 +1,27 @@
 import { TokenizerError } from './errors.js';
 
-// Node's fs is imported lazily inside each function so this module (and the
-// tokenizer) also loads in browsers, where only the in-memory constructors work.
-
-function isMissingFileError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+/**
+ * File access for the tokenizer's path-taking loaders. The main entry has no
+ * file system (it must bundle for browsers); "@bamgpu/bert/node" installs
+ * Node's. In browsers, build tokenizers from text (`fromVocab(text)`) or lists.
+ */
+export interface TextFileAccess {
+  /** The file's text, or undefined when it does not exist. */
+  read(path: string): Promise<string | undefined>;
+  join(dir: string, name: string): string;
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+let access: TextFileAccess | null = null;
+
+export function setTextFileAccess(a: TextFileAccess): void {
+  access = a;
+}
+
+function files(path: string): TextFileAccess {
+  if (!access) {
+    throw new TokenizerError(`cannot read "${path}": reading files by path needs Node's file system; import from "@bamgpu/bert/node", or pass the vocabulary text itself`);
+  }
+  return access;
 }
 
 /** Reads a UTF-8 file; `what` names it in errors ("vocabulary file"). */
@@ -20,16 +33,14 @@ export async function readTextFile(path: string, what: string): Promise<string> 
 
 /** Like readTextFile, but a file that does not exist gives undefined instead of an error. */
 export async function readOptionalTextFile(path: string, what: string): Promise<string | undefined> {
-  const fs = await import('node:fs/promises');
   try {
-    return await fs.readFile(path, 'utf8');
+    return await files(path).read(path);
   } catch (err) {
-    if (isMissingFileError(err)) return undefined;
-    throw new TokenizerError(`cannot read ${what} ${path}: ${describe(err)}`, { cause: err });
+    if (err instanceof TokenizerError) throw err;
+    throw new TokenizerError(`cannot read ${what} ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 
 export async function joinPath(dir: string, name: string): Promise<string> {
-  const path = await import('node:path');
-  return path.join(dir, name);
+  return files(dir).join(dir, name);
 }

@@ -101,7 +101,8 @@ export function dropout(x: Tensor, p: number, opts: DropoutOptions = {}): Tensor
   runtimeOf('dropout', x);
   requireDtype('dropout', x, 'float32', 'float16');
   if (!(p >= 0 && p < 1)) throw new ShapeError(`dropout: p must be in [0, 1), got ${p}`);
-  if (opts.training === false || p === 0) return x.view(x.shape);
+  // Inactive dropout is the identity, recorded as such so gradients flow through it.
+  if (opts.training === false || p === 0) return record(x.view(x.shape), 'dropout', [x], [], (g) => [g]);
   const [k0, k1] = (opts.generator ?? defaultGenerator()).nextKey();
   const scalars = [
     { type: 'u32' as const, value: k0 },

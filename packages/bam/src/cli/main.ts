@@ -1,0 +1,40 @@
+import { UsageError } from './args.js';
+import { demo } from './demo.js';
+import { experimentCommand } from './experiment.js';
+import { evalCommand, predictCommand } from './predict.js';
+import { runReference } from './run-reference.js';
+import { trainCommand } from './train.js';
+
+const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
+  run: { run: runReference, help: "the reference's command: bam run <model_name> <bam_dir> '<json hparams>'" },
+  train: { run: trainCommand, help: 'train one model (teacher, multi-task, or distilled student) and evaluate it' },
+  predict: { run: predictCommand, help: 'predictions on a split; GLUE leaderboard files for test splits' },
+  eval: { run: evalCommand, help: 'dev metrics of a trained model' },
+  experiment: { run: experimentCommand, help: "the paper's comparison and ablations over N seeds" },
+  demo: { run: demo, help: 'the whole pipeline on the embedded synthetic suite (Single / Multi / BAM table)' },
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === 'help') {
+    console.log(`usage: bam <command> [options]\n\ncommands:\n${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(12)}${c.help}`).join('\n')}\n\nbam <command> --help for a command's options.`);
+    return cmd ? 0 : 2;
+  }
+  const c = COMMANDS[cmd];
+  if (!c) {
+    console.error(`bam: unknown command "${cmd}"; valid commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  try {
+    await c.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(e.message);
+      return 2;
+    }
+    console.error(`bam ${cmd}: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.BAM_DEBUG) console.error(e);
+    return 1;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The BAM reference's hyperparameters (google-research bam/configure.py),
+ * with its defaults and its rules: unknown keys are refused, single-task and
+ * debug runs get their own defaults, and whatever the user passed wins.
+ */
+export interface ReferenceHparams {
+  model_name: string;
+  debug: boolean;
+  num_trials: number;
+  write_test_outputs: boolean;
+  write_distill_outputs: boolean;
+  n_writes_test: number;
+  n_writes_distill: number;
+  task_names: string[];
+  pretrained: boolean;
+  pretrained_model_name: string;
+  do_lower_case: boolean;
+  learning_rate: number;
+  weight_decay_rate: number;
+  lr_decay: number;
+  num_train_epochs: number;
+  warmup_proportion: number;
+  distill: boolean;
+  teachers: Record<string, string>;
+  teacher_annealing: boolean;
+  distill_weight: number;
+  max_seq_length: number;
+  train_batch_size: number;
+  eval_batch_size: number;
+  predict_batch_size: number;
+  double_unordered: boolean;
+  task_weight_exponent: number;
+  dataset_multiples: boolean;
+  save_checkpoints_steps: number;
+  iterations_per_loop: number;
+  use_tfrecords_if_existing: boolean;
+  use_tpu: boolean;
+  num_tpu_cores: number;
+  tpu_name: string | null;
+  tpu_zone: string | null;
+  gcp_project: string | null;
+}
+
+export function referenceDefaults(modelName: string): ReferenceHparams {
+  return {
+    model_name: modelName,
+    debug: false,
+    num_trials: 1,
+    write_test_outputs: true,
+    write_distill_outputs: true,
+    n_writes_test: 1,
+    n_writes_distill: 1,
+    task_names: ['rte', 'mrpc'],
+    pretrained: true,
+    pretrained_model_name: 'uncased_L-12_H-768_A-12',
+    do_lower_case: true,
+    learning_rate: 1e-4,
+    weight_decay_rate: 0.01,
+    lr_decay: 0.9,
+    num_train_epochs: 6.0,
+    warmup_proportion: 0.1,
+    distill: false,
+    teachers: {},
+    teacher_annealing: true,
+    distill_weight: 0.5,
+    max_seq_length: 128,
+    train_batch_size: 128,
+    eval_batch_size: 8,
+    predict_batch_size: 8,
+    double_unordered: true,
+    task_weight_exponent: 0.75,
+    dataset_multiples: true,
+    save_checkpoints_steps: 2000,
+    iterations_per_loop: 100,
+    use_tfrecords_if_existing: true,
+    use_tpu: false,
+    num_tpu_cores: 8,
+    tpu_name: null,
+    tpu_zone: null,
+    gcp_project: null,
+  };
+}
+
+/** Parses the JSON hparams and applies them as configure.Config does. */
+export function resolveReferenceHparams(modelName: string, json: string): ReferenceHparams {
+  let given: unknown;
+  try {
+    given = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`hparams are not valid JSON: ${e instanceof Error ? e.message : e} (got: ${json})`);
+  }
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new Error(`hparams must be a JSON object, got: ${json}`);
+  const h = referenceDefaults(modelName);
+  const valid = Object.keys(h);
+  const update = () => {
+    for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
+      if (!valid.includes(k)) throw new Error(`Unknown argument "${k}" (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
+      (h as unknown as Record<string, unknown>)[k] = v;
+    }
+  };
+  update();
+  if (h.task_names.length === 1) {
+    h.dataset_multiples = false;
+    h.train_batch_size = 32;
+    h.num_train_epochs = 3.0;
+    h.learning_rate = 5e-5;
+  }
+  if (h.debug) {
+    h.save_checkpoints_steps = 1000000;
+    h.use_tfrecords_if_existing = false;
+    h.iterations_per_loop = 1;
+    h.train_batch_size = 32;
+    h.num_train_epochs = 3.0;
+    h.dataset_multiples = false;
+  }
+  update();
+  if (!Array.isArray(h.task_names) || h.task_names.length === 0 || h.task_names.some((t) => typeof t !== 'string')) {
+    throw new Error(`task_names must be a non-empty list of task names, got ${JSON.stringify(h.task_names)}`);
+  }
+  if (h.distill) {
+    const missing = h.task_names.filter((t) => !(t in h.teachers));
+    if (missing.length) throw new Error(`distill is on but "teachers" has no model for: ${missing.join(', ')} (teachers maps each task to the model_name of its teacher)`);
+  }
+  return h;
+}

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import type { TargetMix } from '../distill/targets.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
+import { UsageError, type OptionSpec } from './args.js';
+
+/** Options shared by `bam train` and `bam experiment`, mapped onto TrainConfig. */
+export const TRAIN_OPTION_SPECS: OptionSpec[] = [
+  { name: 'data', type: 'string', help: 'a glue_data folder, or "synthetic" for the embedded suite', default: 'synthetic' },
+  { name: 'tasks', type: 'string', help: 'comma-separated task names (GLUE: rte,mrpc,… or RTE,MRPC,…; synthetic: syn-sentiment,…; default all synthetic)' },
+  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = as designed)', default: 1 },
+  { name: 'model', type: 'string', help: 'a Hugging Face BERT folder to start from (config.json, model.safetensors, vocab.txt)' },
+  { name: 'hidden', type: 'number', help: 'without --model: hidden size of a BERT trained from scratch', default: 64 },
+  { name: 'layers', type: 'number', help: 'without --model: number of layers', default: 2 },
+  { name: 'config', type: 'string', help: 'a JSON file of training settings (TrainConfig keys); flags override it' },
+  { name: 'epochs', type: 'number', help: 'training epochs' },
+  { name: 'lr', type: 'number', help: 'peak learning rate' },
+  { name: 'batch-size', type: 'number', help: 'examples per step' },
+  { name: 'max-seq-length', type: 'number', help: 'tokens per example, [CLS]/[SEP] included' },
+  { name: 'warmup', type: 'number', help: 'fraction of steps with linear warm-up' },
+  { name: 'layerwise-decay', type: 'number', help: 'learning-rate decay per layer from the heads down (0 = off)' },
+  { name: 'mix', type: 'string', help: 'task mixing: sample (∝ |D|^α) or reference (multiples + weights)' },
+  { name: 'alpha', type: 'number', help: 'task-size exponent α' },
+  { name: 'targets', type: 'string', help: 'gold | anneal | fixed:<teacher weight> | anneal-no-teacher' },
+  { name: 'teachers', type: 'string', help: 'task=dir,… : teacher output folders holding outputs/<task>_train_predictions_1.pkl' },
+  { name: 'seed', type: 'number', help: 'seed of the data order, dropout and init' },
+  { name: 'eval-every', type: 'number', help: 'evaluate on dev every N steps (0 = at the end)' },
+  { name: 'checkpoint-every', type: 'number', help: 'save a checkpoint every N steps', default: 200 },
+  { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
+];
+
+export function parseTargets(s: string): TargetMix {
+  if (s === 'gold' || s === 'anneal' || s === 'anneal-no-teacher') return { kind: s };
+  const m = /^fixed:([0-9.]+)$/.exec(s);
+  if (m && Number(m[1]) >= 0 && Number(m[1]) <= 1) return { kind: 'fixed', teacherWeight: Number(m[1]) };
+  throw new UsageError(`--targets must be gold, anneal, fixed:<weight in [0,1]> or anneal-no-teacher; got "${s}"`);
+}
+
+/** TrainConfig fields from a JSON file, refusing keys TrainConfig doesn't have. */
+export async function readConfigFile(path: string): Promise<Partial<TrainConfig>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${path}: ${e instanceof Error ? e.message : e}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--config ${path}: expected a JSON object`);
+  const valid = [...Object.keys(DEFAULT_TRAIN_CONFIG), 'targets', 'stopAfter'];
+  for (const k of Object.keys(raw)) {
+    if (!valid.includes(k)) throw new UsageError(`--config ${path}: unknown key "${k}"; valid keys: ${valid.join(', ')}`);
+  }
+  return raw as Partial<TrainConfig>;
+}
+
+/** Applies flags onto a config. */
+export function applyTrainFlags(base: Omit<TrainConfig, 'init' | 'targets'>, o: Record<string, string | number | boolean | undefined>): Omit<TrainConfig, 'init' | 'targets'> {
+  const c = { ...base, mix: { ...base.mix } };
+  const num = (k: string) => (o[k] === undefined ? undefined : Number(o[k]));
+  if (num('epochs') !== undefined) c.epochs = num('epochs')!;
+  if (num('lr') !== undefined) c.learningRate = num('lr')!;
+  if (num('batch-size') !== undefined) c.batchSize = num('batch-size')!;
+  if (num('max-seq-length') !== undefined) c.maxSeqLength = num('max-seq-length')!;
+  if (num('warmup') !== undefined) c.warmupProportion = num('warmup')!;
+  if (num('layerwise-decay') !== undefined) c.layerwiseDecay = num('layerwise-decay')!;
+  if (num('alpha') !== undefined) c.mix.alpha = num('alpha')!;
+  if (num('seed') !== undefined) c.seed = num('seed')!;
+  if (num('eval-every') !== undefined) c.evalEvery = num('eval-every')!;
+  if (num('checkpoint-every') !== undefined) c.checkpointEvery = num('checkpoint-every')!;
+  if (o.mix !== undefined) {
+    if (o.mix !== 'sample' && o.mix !== 'reference') throw new UsageError(`--mix must be sample or reference, got "${o.mix}"`);
+    c.mix.strategy = o.mix;
+  }
+  c.progress = !o.quiet;
+  return c;
+}

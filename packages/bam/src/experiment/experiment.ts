@@ -1,0 +1,190 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BertTokenizer } from '@bamgpu/bert/node';
+import type { TrainConfig } from '../train/config.js';
+import { headline, type TaskScores } from '../train/evaluate.js';
+import { predictTrainSets } from '../train/predictions.js';
+import type { TrainTask } from '../train/task.js';
+import type { TeacherPredictions } from '../train/teachers.js';
+import { train, type LogEvent } from '../train/trainer.js';
+import { METHODS, type MethodName } from './methods.js';
+import { mannWhitneyU, mean, std } from './stats.js';
+import { lineChart, type Series } from './svg.js';
+
+export interface ExperimentOptions {
+  tasks: readonly TrainTask[];
+  tokenizer: BertTokenizer;
+  /** Settings shared by every run (init, sequence length, seed is replaced per run). */
+  base: Omit<TrainConfig, 'targets'>;
+  /** Overrides for single-task runs (the teachers), e.g. more epochs. */
+  single?: Partial<TrainConfig>;
+  /** Overrides for multi-task runs. */
+  multi?: Partial<TrainConfig>;
+  methods: readonly MethodName[];
+  seeds: readonly number[];
+  /** Where results.json, table.md and the SVG plots go. */
+  outDir?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+export interface RunRecord {
+  method: MethodName;
+  seed: number;
+  /** Dev scores by task. */
+  dev: Record<string, TaskScores>;
+  /** Training logs (one per task for Single). */
+  histories: Record<string, LogEvent[]>;
+  seconds: number;
+}
+
+export interface TableRow {
+  method: MethodName;
+  label: string;
+  /** Headline metric ×100 per task: mean and std over seeds. */
+  tasks: Record<string, { mean: number; std: number; values: number[] }>;
+  average: { mean: number; std: number; values: number[] };
+  /** Two-sided Mann–Whitney U p-values of the per-seed averages (and per task). */
+  pVsSingle?: Record<string, number>;
+  pVsMulti?: Record<string, number>;
+}
+
+export interface ExperimentResult {
+  runs: RunRecord[];
+  table: TableRow[];
+  taskNames: string[];
+  metricOf: Record<string, string>;
+}
+
+function cfg(base: ExperimentOptions['base'], over: Partial<TrainConfig> | undefined, seed: number, targets: TrainConfig['targets'], label: string): TrainConfig {
+  return { ...base, ...over, seed, targets, label, outputDir: undefined, resume: false } as TrainConfig;
+}
+
+/**
+ * Runs each method for each seed and compares them. Teachers are the seed's
+ * Single models: their predictions on their own training sets (dropout off)
+ * feed the distilling methods of that seed.
+ */
+export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
+  const log = o.log ?? (() => {});
+  const runs: RunRecord[] = [];
+  const needSingle = o.methods.includes('single') || o.methods.some((m) => METHODS[m].needsTeachers);
+  for (const seed of o.seeds) {
+    let teachers: Map<string, { predictions: TeacherPredictions; source: string }> | null = null;
+    if (needSingle) {
+      const t0 = performance.now();
+      const dev: Record<string, TaskScores> = {};
+      const histories: Record<string, LogEvent[]> = {};
+      teachers = new Map();
+      for (const task of o.tasks) {
+        log(`seed ${seed}: Single ${task.name}`);
+        const r = await train({ tasks: [task], tokenizer: o.tokenizer, config: cfg(o.base, o.single, seed, { kind: 'gold' }, `single ${task.name} s${seed}`) });
+        dev[task.name] = r.dev[task.name];
+        histories[task.name] = r.history;
+        const preds = await predictTrainSets(r.model, [task], r.trainFeatures, o.base.evalBatchSize);
+        teachers.set(task.name, { predictions: preds.get(task.name)!, source: `Single ${task.name} (seed ${seed}, in memory)` });
+        r.model.dispose();
+      }
+      if (o.methods.includes('single')) runs.push({ method: 'single', seed, dev, histories, seconds: (performance.now() - t0) / 1000 });
+    }
+    for (const m of o.methods) {
+      if (m === 'single') continue;
+      const def = METHODS[m];
+      log(`seed ${seed}: ${def.label}`);
+      const t0 = performance.now();
+      const over: Partial<TrainConfig> = { ...o.multi };
+      if (def.layerwiseDecay !== undefined) over.layerwiseDecay = def.layerwiseDecay;
+      if (def.alpha !== undefined) over.mix = { ...(o.multi?.mix ?? o.base.mix), alpha: def.alpha };
+      const r = await train({
+        tasks: o.tasks,
+        tokenizer: o.tokenizer,
+        config: cfg(o.base, over, seed, def.targets, `${def.label} s${seed}`),
+        teachers: def.needsTeachers ? teachers ?? undefined : undefined,
+      });
+      runs.push({ method: m, seed, dev: r.dev, histories: { all: r.history }, seconds: (performance.now() - t0) / 1000 });
+      r.model.dispose();
+    }
+  }
+  const result = summarise(o, runs);
+  if (o.outDir) await writeOutputs(o.outDir, o, result);
+  return result;
+}
+
+function summarise(o: ExperimentOptions, runs: RunRecord[]): ExperimentResult {
+  const taskNames = o.tasks.map((t) => t.name);
+  const metricOf = Object.fromEntries(o.tasks.map((t) => [t.name, t.metrics[0]]));
+  const table: TableRow[] = o.methods.map((m) => {
+    const mine = runs.filter((r) => r.method === m);
+    const tasks: TableRow['tasks'] = {};
+    for (const t of o.tasks) {
+      const values = mine.map((r) => 100 * headline(t, r.dev[t.name] ?? {}));
+      tasks[t.name] = { mean: mean(values), std: std(values), values };
+    }
+    const avgValues = mine.map((r) => mean(o.tasks.map((t) => 100 * headline(t, r.dev[t.name] ?? {}))));
+    return { method: m, label: METHODS[m].label, tasks, average: { mean: mean(avgValues), std: std(avgValues), values: avgValues } };
+  });
+  const against = (ref: MethodName) => table.find((r) => r.method === ref);
+  for (const row of table) {
+    for (const [ref, key] of [['single', 'pVsSingle'], ['multi', 'pVsMulti']] as const) {
+      const base = against(ref);
+      if (!base || base === row) continue;
+      const p: Record<string, number> = { average: mannWhitneyU(row.average.values, base.average.values).p };
+      for (const t of taskNames) p[t] = mannWhitneyU(row.tasks[t].values, base.tasks[t].values).p;
+      row[key] = p;
+    }
+  }
+  return { runs, table, taskNames, metricOf };
+}
+
+/** The comparison as a fixed-width text table (headline metric ×100, mean ± std over seeds). */
+export function formatTable(result: ExperimentResult): string {
+  const cols = [...result.taskNames, 'avg'];
+  const head = ['method', ...cols.map((c) => (c === 'avg' ? 'avg' : `${c} (${result.metricOf[c]})`))];
+  const cell = (x: { mean: number; std: number; values: number[] }) =>
+    Number.isFinite(x.mean) ? (x.values.length > 1 ? `${x.mean.toFixed(1)} ± ${x.std.toFixed(1)}` : x.mean.toFixed(1)) : '–';
+  const rows = result.table.map((r) => [r.label, ...result.taskNames.map((t) => cell(r.tasks[t])), cell(r.average)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const withP = result.table.filter((r) => r.pVsSingle || r.pVsMulti);
+  if (withP.length && result.table[0].average.values.length > 1) {
+    out.push('', 'Mann–Whitney U p-values of the per-seed averages (two-sided):');
+    for (const r of withP) {
+      const parts = [];
+      if (r.pVsSingle) parts.push(`vs Single ${r.pVsSingle.average.toFixed(3)}`);
+      if (r.pVsMulti) parts.push(`vs Multi ${r.pVsMulti.average.toFixed(3)}`);
+      out.push(`  ${r.label}: ${parts.join(', ')}`);
+    }
+  }
+  return out.join('\n');
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+async function writeOutputs(dir: string, o: ExperimentOptions, result: ExperimentResult): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, 'results.json'), JSON.stringify({ methods: o.methods, seeds: o.seeds, tasks: result.taskNames, metricOf: result.metricOf, table: result.table, runs: result.runs }, null, 1));
+  await writeAtomic(join(dir, 'table.md'), `\`\`\`\n${formatTable(result)}\n\`\`\`\n`);
+  // Curves of the first seed: λ, training loss, and each task's dev metric.
+  const seed = o.seeds[0];
+  const multiRuns = result.runs.filter((r) => r.seed === seed && r.method !== 'single');
+  const steps = (h: LogEvent[]) => h.filter((e): e is Extract<LogEvent, { type: 'step' }> => e.type === 'step');
+  const lambda: Series[] = multiRuns.map((r) => ({ name: METHODS[r.method].label, points: steps(r.histories.all).map((e) => [e.step, e.lambda] as [number, number]) }));
+  await writeAtomic(join(dir, 'lambda.svg'), lineChart('λ (weight on the gold label)', 'step', 'λ', lambda));
+  const loss: Series[] = multiRuns.map((r) => ({ name: METHODS[r.method].label, points: steps(r.histories.all).map((e) => [e.step, e.loss] as [number, number]) }));
+  await writeAtomic(join(dir, 'loss.svg'), lineChart('training loss (summed over the batch)', 'step', 'loss', loss));
+  for (const t of o.tasks) {
+    const series: Series[] = result.runs
+      .filter((r) => r.seed === seed)
+      .map((r) => {
+        const h = r.method === 'single' ? r.histories[t.name] : r.histories.all;
+        const evals = (h ?? []).filter((e): e is Extract<LogEvent, { type: 'eval' }> => e.type === 'eval');
+        return { name: METHODS[r.method].label, points: evals.map((e) => [e.step, 100 * headline(t, e.dev[t.name] ?? {})] as [number, number]) };
+      });
+    await writeAtomic(join(dir, `dev-${t.name}.svg`), lineChart(`${t.name}: dev ${t.metrics[0]} during training`, 'step', `${t.metrics[0]} ×100`, series));
+  }
+}

@@ -1,0 +1,54 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Example } from '../data/example.js';
+import { parseGlueSplit } from '../glue/parse-split.js';
+import { getGlueSplit, resolveGlueTask } from '../glue/tasks.js';
+import type { GlueTaskSpec } from '../glue/task-spec.js';
+import { fromGlue, type TrainTask } from './task.js';
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A split's file in either layout: the official GLUE download
+ * (`RTE/train.tsv`, `SST-2/…`, `diagnostic/diagnostic.tsv`) or the BAM
+ * reference's renamed one (`rte/train.tsv`, `sst/…`, `mnli/diagnostic.tsv`).
+ */
+export async function findGlueFile(glueDir: string, spec: GlueTaskSpec, split: string): Promise<string> {
+  const layout = getGlueSplit(spec, split);
+  const official = join(glueDir, ...layout.file.split('/'));
+  const base = layout.file.split('/').pop()!;
+  const candidates = [official, join(glueDir, spec.bamName, base)];
+  if (spec.name === 'AX') candidates.push(join(glueDir, 'mnli', base));
+  for (const c of candidates) if (await isFile(c)) return c;
+  throw new Error(`GLUE file not found for ${spec.name} ${layout.name}: looked for ${candidates.join(' and ')}`);
+}
+
+/** Reads a split; `maxLines` keeps only the first lines of the file (header included), as the reference's debug mode does. */
+export async function readSplit(glueDir: string, spec: GlueTaskSpec, split: string, maxLines?: number): Promise<Example[]> {
+  const path = await findGlueFile(glueDir, spec, split);
+  let text = await readFile(path, 'utf8');
+  if (maxLines !== undefined) text = text.split(/\r?\n/).slice(0, maxLines).join('\n');
+  return parseGlueSplit(text, spec, getGlueSplit(spec, split), path).examples;
+}
+
+/** A GLUE task with train and dev (and test when present) loaded. MNLI's dev is dev_matched, as in the reference. */
+export async function loadGlueTask(glueDir: string, name: string, opts: { maxLines?: number; withTest?: boolean } = {}): Promise<TrainTask> {
+  const spec = resolveGlueTask(name);
+  const train = await readSplit(glueDir, spec, 'train', opts.maxLines);
+  const dev = await readSplit(glueDir, spec, 'dev', opts.maxLines);
+  let test: Example[] = [];
+  if (opts.withTest) {
+    try {
+      test = await readSplit(glueDir, spec, 'test', opts.maxLines);
+    } catch {
+      test = [];
+    }
+  }
+  return fromGlue(spec, { train, dev, test });
+}
