@@ -141,6 +141,32 @@ describe('schedules and clipping', () => {
     });
   });
 
+  test('an arena larger than one storage binding (BERT-base-sized) is updated in chunks, end to end', async () => {
+    const rt = (await import('@bamgpu/core')).getDefaultRuntime();
+    const n = Math.floor(rt.limits.maxStorageBufferBindingSize / 4) + 1000; // just past one binding
+    const w0 = new Float32Array(n).fill(1);
+    const p = parameter(tensor(w0, [n]));
+    const q = parameter(tensor([2, 2, 2]));
+    const opt = new AdamW([['big.weight', p], ['small.weight', q]], { lr: 0.1, weightDecay: 0, biasCorrection: true, maxGradNorm: 0 });
+    const g = new Float32Array(n);
+    g[0] = 1;
+    g[n - 1] = -1; // lives in the second chunk
+    p.grad = tensor(g, [n]);
+    q.grad = tensor([1, 1, 1]);
+    opt.step();
+    // First step with bias correction: update = g/(|g| + eps) → ±1 (0 where g = 0).
+    const w = await p.data();
+    expect(w[0]).toBeCloseTo(0.9, 5);
+    expect(w[1]).toBe(1);
+    expect(w[n - 1]).toBeCloseTo(1.1, 5);
+    expect(Array.from(await q.data()).map((x) => Number(x.toFixed(5)))).toEqual([1.9, 1.9, 1.9]);
+    expect(await opt.lastGradNorm()).toBeCloseTo(Math.sqrt(5), 4);
+    opt.zeroGrad();
+    opt.dispose();
+    p.dispose();
+    q.dispose();
+  });
+
   test('an optimiser step allocates nothing after the first', async () => {
     const p = parameter(tensor(new Float32Array(1000).fill(1), [10, 100]));
     const opt = new AdamW([['w', p]], { lr: 1e-3, maxGradNorm: 1 });

@@ -82,6 +82,8 @@ export interface AdamWStepCall {
   /** [norm, clip factor] from runNormAndClip. */
   clip: BufferRange;
   n: number;
+  /** Arena element index of the chunk's first element (the block table is indexed globally). */
+  base: number;
   lr: number;
   beta1: number;
   beta2: number;
@@ -90,7 +92,7 @@ export interface AdamWStepCall {
 
 /** One fused AdamW update of the whole arena: decoupled weight decay as BERT's optimiser applies it. */
 export function runAdamWStep(rt: Runtime, c: AdamWStepCall): void {
-  const params = new ParamLayout().add('n').add('lr', 'f32').add('beta1', 'f32').add('beta2', 'f32').add('eps', 'f32');
+  const params = new ParamLayout().add('n').add('base').add('lr', 'f32').add('beta1', 'f32').add('beta2', 'f32').add('eps', 'f32');
   const kernel: Kernel = {
     key: 'optim|adamw',
     params,
@@ -104,7 +106,7 @@ export function runAdamWStep(rt: Runtime, c: AdamWStepCall): void {
 @group(0) @binding(7) var<storage, read> clip: array<f32>;
 ${MAIN_1D}
   if (i >= p.n) { return; }
-  let pid = blocks[i / ${ARENA_ALIGN}u];
+  let pid = blocks[(p.base + i) / ${ARENA_ALIGN}u];
   let info = table[2u * pid];
   let bc = table[2u * pid + 1u];
   // Parameters without a gradient this step (e.g. another task's head) are
@@ -120,6 +122,6 @@ ${MAIN_1D}
 }
 `,
   };
-  const { n, lr, beta1, beta2, eps } = c;
-  rt.dispatch(kernel, [c.param, c.grad, c.m, c.v, c.blocks, c.table, c.clip], { n, lr, beta1, beta2, eps }, splitWorkgroups(Math.ceil(n / WORKGROUP), rt.limits.maxComputeWorkgroupsPerDimension));
+  const { n, base, lr, beta1, beta2, eps } = c;
+  rt.dispatch(kernel, [c.param, c.grad, c.m, c.v, c.blocks, c.table, c.clip], { n, base, lr, beta1, beta2, eps }, splitWorkgroups(Math.ceil(n / WORKGROUP), rt.limits.maxComputeWorkgroupsPerDimension));
 }

@@ -130,22 +130,31 @@ export class AdamW {
     });
     rt.upload({ buffer: this.table.buffer, offset: 0, size: table.byteLength }, table);
     const total = this.weights.total;
-    const parts = runSumSquaresPartials(rt, this.grads.range(), { buffer: this.partials.buffer, offset: 0, size: this.partials.byteLength }, total);
-    runNormAndClip(rt, { buffer: this.partials.buffer, offset: 0, size: this.partials.byteLength }, { buffer: this.normOut.buffer, offset: 0, size: 8 }, parts, o.maxGradNorm);
-    runAdamWStep(rt, {
-      param: this.weights.range(),
-      grad: this.grads.range(),
-      m: this.m.range(),
-      v: this.v.range(),
-      blocks: { buffer: this.blocks.buffer, offset: 0, size: this.blocks.byteLength },
-      table: { buffer: this.table.buffer, offset: 0, size: this.table.byteLength },
-      clip: { buffer: this.normOut.buffer, offset: 0, size: 8 },
-      n: total,
-      lr,
-      beta1: o.beta1,
-      beta2: o.beta2,
-      eps: o.eps,
-    });
+    const partials = (offset: number, size: number) => ({ buffer: this.partials.buffer, offset, size });
+    // Arenas larger than one binding allows are swept in chunks.
+    const chunks = this.grads.chunks();
+    for (const [start, n] of chunks) {
+      runSumSquaresPartials(rt, this.grads.range(start, n), partials((start / NORM_CHUNK) * 4, Math.ceil(n / NORM_CHUNK) * 4), n);
+    }
+    const parts = Math.ceil(total / NORM_CHUNK);
+    runNormAndClip(rt, partials(0, this.partials.byteLength), { buffer: this.normOut.buffer, offset: 0, size: 8 }, parts, o.maxGradNorm);
+    for (const [start, n] of chunks) {
+      runAdamWStep(rt, {
+        param: this.weights.range(start, n),
+        grad: this.grads.range(start, n),
+        m: this.m.range(start, n),
+        v: this.v.range(start, n),
+        blocks: { buffer: this.blocks.buffer, offset: 0, size: this.blocks.byteLength },
+        table: { buffer: this.table.buffer, offset: 0, size: this.table.byteLength },
+        clip: { buffer: this.normOut.buffer, offset: 0, size: 8 },
+        n,
+        base: start,
+        lr,
+        beta1: o.beta1,
+        beta2: o.beta2,
+        eps: o.eps,
+      });
+    }
   }
 
   /** Disposes every parameter's gradient. */

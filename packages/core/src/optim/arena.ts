@@ -3,7 +3,10 @@ import type { BufferRange } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { Storage } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ARENA_ALIGN } from './adamw-kernels.js';
+import { ARENA_ALIGN, NORM_CHUNK } from './adamw-kernels.js';
+
+/** Arena chunks start at multiples of this many elements, so each chunk's gradient-norm partials start on a 256-byte binding offset. */
+export const CHUNK_ALIGN = NORM_CHUNK * 64;
 
 /**
  * One GPU buffer holding many float32 tensors back to back, each starting
@@ -34,17 +37,30 @@ export class Arena {
     return { buffer: this.storage.buffer, offset: this.storage.byteOffset + offset * 4, size: length * 4 };
   }
 
+  /**
+   * [start, length) pieces of [offset, offset+length) no larger than one
+   * storage binding may be (128 MiB on lavapipe; BERT-base's arena is 438 MB),
+   * each starting on a CHUNK_ALIGN boundary relative to `offset`.
+   */
+  chunks(offset = 0, length = this.total): [number, number][] {
+    const maxElems = Math.floor(this.runtime.limits.maxStorageBufferBindingSize / 4 / CHUNK_ALIGN) * CHUNK_ALIGN;
+    const out: [number, number][] = [];
+    for (let at = 0; at < length; at += maxElems) out.push([offset + at, Math.min(maxElems, length - at)]);
+    return out;
+  }
+
   /** Sets elements [offset, offset+length) to `value`. */
   fill(offset: number, length: number, value: number): void {
-    if (length === 0) return;
-    runElementwise(this.runtime, {
-      name: 'fill',
-      expr: 'p.s0',
-      shape: [length],
-      inputs: [],
-      out: { range: this.range(offset, length), dtype: 'float32', offset: 0, strides: [1] },
-      scalars: [{ type: 'f32', value }],
-    });
+    for (const [start, n] of this.chunks(offset, length)) {
+      runElementwise(this.runtime, {
+        name: 'fill',
+        expr: 'p.s0',
+        shape: [n],
+        inputs: [],
+        out: { range: this.range(start, n), dtype: 'float32', offset: 0, strides: [1] },
+        scalars: [{ type: 'f32', value }],
+      });
+    }
   }
 
   /**

@@ -23,6 +23,8 @@ const RAISED_LIMITS = [
   'maxComputeInvocationsPerWorkgroup',
   'maxComputeWorkgroupSizeX',
   'maxComputeWorkgroupSizeY',
+  // The CPU matmul stages operands in textures one row per stored row.
+  'maxTextureDimension2D',
 ] as const;
 
 export async function acquireRuntime(opts: AcquireOptions = {}): Promise<Runtime> {

@@ -29,6 +29,7 @@ export class BufferPool {
   private liveBytes = 0;
   private pooledBuffers = 0;
   private pooledBytes = 0;
+  private deferred: GPUBuffer[] = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -56,7 +57,8 @@ export class BufferPool {
     this.liveBuffers--;
     this.liveBytes -= size;
     if (this.pooledBytes + size > this.maxPooledBytes) {
-      buffer.destroy();
+      // Commands recorded but not yet submitted may still use it: destroy after the next submit.
+      this.deferred.push(buffer);
       return;
     }
     let list = this.free.get(size);
@@ -64,6 +66,12 @@ export class BufferPool {
     list.push(buffer);
     this.pooledBuffers++;
     this.pooledBytes += size;
+  }
+
+  /** Destroys buffers released over the cap; the runtime calls it right after each submit. */
+  destroyDeferred(): void {
+    for (const b of this.deferred) b.destroy();
+    this.deferred = [];
   }
 
   /** Destroys every pooled (not live) buffer. */

@@ -15,6 +15,13 @@ export interface Kernel {
   source: () => string;
   params: ParamLayout;
   storage: readonly StorageAccess[];
+  /**
+   * How many sampled 2-D float textures (`texture_2d<f32>`, read with
+   * textureLoad) the kernel binds after its storage buffers, at bindings
+   * 1 + storage.length + i. CPU adapters (lavapipe) compile texel fetches to
+   * vector code, far cheaper than their per-lane storage-buffer loads.
+   */
+  textures?: number;
 }
 
 /** A range of a GPU buffer bound to one storage binding. */

@@ -23,6 +23,10 @@ export interface RuntimeOptions {
 /** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
 const PARAM_SLOT = 256;
 const PARAM_ARENA_SLOTS = 2048;
+/** Reads expected to take less than this don't sleep before mapping (ms). */
+const SETTLE_MIN_MS = 8;
+/** Longest pre-map sleep (ms): a wrong estimate costs at most this. */
+const SETTLE_MAX_MS = 2000;
 /** Compute passes one timeGPU() call can time (each pass writes two timestamps). */
 const TIMING_MAX_PASSES = 256;
 
@@ -144,6 +148,13 @@ export class Runtime {
         buffer: { type: access === 'read' ? 'read-only-storage' : 'storage' },
       });
     });
+    for (let i = 0; i < (kernel.textures ?? 0); i++) {
+      entries.push({
+        binding: kernel.storage.length + 1 + i,
+        visibility: GPUShaderStage.COMPUTE,
+        texture: { sampleType: 'unfilterable-float', viewDimension: '2d' },
+      });
+    }
     const layout = this.device.createBindGroupLayout({ entries, label: kernel.key });
     const code = kernel.source();
     this.device.pushErrorScope('validation');
@@ -226,10 +237,19 @@ export class Runtime {
   }
 
   /** Records one dispatch. Buffers must not alias a read_write binding. */
-  dispatch(kernel: Kernel, buffers: readonly BufferRange[], params: Record<string, number>, workgroups: Workgroups): void {
+  dispatch(
+    kernel: Kernel,
+    buffers: readonly BufferRange[],
+    params: Record<string, number>,
+    workgroups: Workgroups,
+    textures: readonly GPUTextureView[] = [],
+  ): void {
     this.checkAlive();
     if (buffers.length !== kernel.storage.length) {
       throw new Error(`kernel ${kernel.key} takes ${kernel.storage.length} buffers, got ${buffers.length}`);
+    }
+    if (textures.length !== (kernel.textures ?? 0)) {
+      throw new Error(`kernel ${kernel.key} takes ${kernel.textures ?? 0} textures, got ${textures.length}`);
     }
     const [x, y = 1, z = 1] = workgroups;
     if (x === 0 || y === 0 || z === 0) return;
@@ -251,6 +271,7 @@ export class Runtime {
     buffers.forEach((b, i) => {
       entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset, size: Math.max(4, Math.ceil(b.size / 4) * 4) } });
     });
+    textures.forEach((view, i) => entries.push({ binding: buffers.length + 1 + i, resource: view }));
     const bindGroup = this.device.createBindGroup({ layout, entries });
     const pass = this.openPass();
     pass.setPipeline(pipeline);
@@ -265,6 +286,17 @@ export class Runtime {
     this.checkAlive();
     if (size === 0) return;
     this.closePass().copyBufferToBuffer(src.buffer, src.offset, dst.buffer, dst.offset, size);
+  }
+
+  /**
+   * Records a copy of `height` rows of `width` texels from a buffer into the
+   * top-left of a texture, in order with the dispatches around it.
+   * `bytesPerRow` must be a multiple of 256 and `src.offset` of the texel size.
+   */
+  copyToTexture(src: BufferRange, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
+    this.checkAlive();
+    if (width === 0 || height === 0) return;
+    this.closePass().copyBufferToTexture({ buffer: src.buffer, offset: src.offset, bytesPerRow }, { texture: dst }, [width, height]);
   }
 
   /** Writes bytes into a buffer, ordered after everything recorded so far. */
@@ -307,6 +339,8 @@ export class Runtime {
     this.paramSlots = 0;
     for (const b of this.uploads) b.destroy();
     this.uploads = [];
+    // Buffers the pool dropped while recorded commands still used them die only now.
+    this.pool.destroyDeferred();
   }
 
   private acquireReadStaging(size: number): GPUBuffer {
@@ -345,14 +379,16 @@ export class Runtime {
    */
   private async settle(dispatches: number): Promise<void> {
     if (!this.adapter.isCPU || this.msPerDispatch.length === 0 || dispatches === 0) return;
+    // The fastest recent rate, so light work after heavy work is not overslept;
+    // sleep only part of the estimate and let the map catch the rest.
     const expected = dispatches * Math.min(...this.msPerDispatch);
-    if (expected > 4) await sleep(expected * 0.8);
+    if (expected > SETTLE_MIN_MS) await sleep(Math.min(expected * 0.6, SETTLE_MAX_MS));
   }
 
   private noteLatency(ms: number, dispatches: number): void {
-    if (dispatches < 8) return; // too little work to say anything about its rate
+    if (dispatches === 0) return;
     this.msPerDispatch.push(ms / dispatches);
-    if (this.msPerDispatch.length > 4) this.msPerDispatch.shift();
+    if (this.msPerDispatch.length > 8) this.msPerDispatch.shift();
   }
 
   /** Waits until the GPU has finished everything submitted. */

@@ -38,6 +38,11 @@ export interface OpCase {
   ref: (...xs: Nd[]) => Nd;
   /** Forward relative tolerance (default 1e-5). */
   rtol?: number;
+  /**
+   * Absolute forward tolerance, for ops whose WGSL builtins the spec only
+   * bounds absolutely (sin/cos: 2^-11 on [−π, π]; SwiftShader uses all of it).
+   */
+  atol?: number;
   /** Gradient tolerance relative to max|numeric grad| (default 1e-4). */
   gradTol?: number;
   /** Skip the gradient check (non-differentiable ops). */
@@ -137,7 +142,7 @@ export async function checkOp(c: OpCase): Promise<void> {
       throw new Error(`${c.label}: output shape [${out.shape.join(',')}], reference [${want.shape.join(',')}]`);
     }
     const got = await out.data();
-    expectClose(got, want.data, rtol, `${c.label}: forward`);
+    expectClose(got, want.data, rtol, `${c.label}: forward`, c.atol ?? 0);
 
     if (!gradWanted.some(Boolean)) return;
     // Random upstream gradient G; the scalar whose gradient is checked is Σ G·f(x).
