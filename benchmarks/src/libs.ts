@@ -1,0 +1,38 @@
+/** The two libraries behind the harness's Lib interface. */
+import type { Runtime } from '@bamgpu/core';
+import type { Lib } from './harness.js';
+import type { TfjsHandle } from './tfjs/load.js';
+import { sleepForGpu } from './wait.js';
+
+export function ourLib(rt: Runtime): Lib {
+  return {
+    name: 'ours',
+    async sync(expectMs) {
+      rt.flush();
+      await sleepForGpu(expectMs, rt.adapter.isCPU);
+      await rt.sync();
+    },
+    async timeGPU(fn) {
+      if (!rt.hasTimestamps) return null;
+      return (await rt.timeGPU(fn)).gpuMs;
+    },
+    drainErrors() {
+      try {
+        rt.checkAlive();
+        return null;
+      } catch (e) {
+        return e instanceof Error ? e.message.split('\n')[0] : String(e);
+      }
+    },
+  };
+}
+
+export function tfjsLib(h: TfjsHandle, isCPU: boolean): Lib {
+  return {
+    name: 'tfjs',
+    sync: (expectMs) => h.sync(expectMs, isCPU),
+    timeGPU: (fn) => (h.hasTimestamps ? h.timeGPU(fn) : Promise.resolve(null)),
+    // TF.js surfaces its device's errors as console output only.
+    drainErrors: () => null,
+  };
+}

@@ -1,0 +1,55 @@
+/** latest.md: the run's table, how to read it, and what could have skewed it. */
+import { fmtBytes, fmtRate, fmtRatio, fmtTime } from './format.js';
+import { wasContended, type RunRecord } from './meta.js';
+import type { RowResult } from '../types.js';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+
+function rowLine(r: RowResult): string {
+  const o = r.ours;
+  const t = r.tfjs;
+  const oursTime = o ? `${fmtTime(o.medianMs)}${o.gpuMedianMs !== null ? ` (GPU ${fmtTime(o.gpuMedianMs)})` : ''}` : `error: ${esc(r.errors?.ours ?? '?')}`;
+  const tfTime = t ? `${fmtTime(t.medianMs)}${t.gpuMedianMs !== null ? ` (GPU ${fmtTime(t.gpuMedianMs)})` : ''}` : esc(r.errors?.tfjs ?? '—');
+  return `| ${r.id} | ${esc(r.shape)} | ${oursTime} | ${fmtRate(o?.rate, r.unit)} | ${tfTime} | ${fmtRate(t?.rate, r.unit)} | **${fmtRatio(r.ratio)}** | ${fmtRatio(r.gpuRatio)} |`;
+}
+
+export function renderMarkdown(run: RunRecord, jsonName: string): string {
+  const m = run.machine;
+  const lines: string[] = [];
+  lines.push(`# Benchmarks on ${run.adapter.description || run.adapter.device || run.adapter.slug}`);
+  lines.push('');
+  lines.push(`- Adapter: vendor \`${run.adapter.vendor}\`, architecture \`${run.adapter.architecture}\`, ${run.adapter.isCPU ? 'a CPU (software) adapter' : 'a hardware GPU'}; timestamp queries ${run.adapter.features.includes('timestamp-query') ? 'available' : 'not available'}`);
+  lines.push(`- Date: ${run.date} · commit \`${run.git.commit?.slice(0, 12) ?? 'unknown'}\`${run.git.dirty ? ' (with uncommitted changes)' : ''} · Node ${run.node} · ${run.tfjs ? run.tfjs.version : 'TF.js not run'}`);
+  lines.push(`- Machine: ${m.cpus} × ${m.cpuModel}, ${fmtBytes(m.memoryBytes)}, ${m.os}; run took ${run.durationS.toFixed(0)} s`);
+  if (wasContended(m)) {
+    lines.push(`- **Other processes were running**: they used ${((m.otherCpuShare ?? 0) * 100).toFixed(0)}% of the machine's CPU time during the run (load average ${m.loadavgStart.toFixed(2)} at the start)${run.adapter.isCPU ? ', and on this adapter the CPU is the GPU — treat the absolute numbers as noisy; both libraries ran under the same conditions, interleaved row by row' : ''}.`);
+  }
+  lines.push(`- Raw samples: [${jsonName}](${jsonName}) · chart: [latest.svg](latest.svg)`);
+  lines.push('');
+  lines.push(
+    'How to read it: each time is the median wall-clock time of one call (GPU wait included; benchmark.js samples, several calls per sample where one call is short), with the GPU timestamp time beside it; **ours/TF.js** is our rate over TF.js\'s rate on wall time — above 1× we are faster, below 1× TF.js is — and "GPU ratio" is the same on timestamp time.',
+  );
+  if (run.adapter.isCPU) {
+    lines.push(
+      '',
+      'On this CPU adapter the harness sleeps for part of the expected GPU time before each wait (both libraries alike), so dawn.node\'s busy-poll does not take a core from the rasteriser threads; the hint is half the fastest unslept run, so the sleep ends before the work does.',
+    );
+  }
+  lines.push('');
+  lines.push('| Row | Shape | Ours (median) | Ours rate | TF.js (median) | TF.js rate | Ours/TF.js | GPU ratio |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of run.rows) lines.push(rowLine(r));
+  const first = run.rows.find((r) => r.group === 'compile');
+  const notes = run.rows.filter((r) => r.note).map((r) => `- \`${r.id}\`: ${r.note}`);
+  if (first?.extra || notes.length) lines.push('');
+  if (first?.extra) {
+    const e = first.extra;
+    lines.push(
+      `First step: ours ${fmtTime(first.ours?.medianMs)} (compiled ${e.oursPipelines ?? '?'} pipelines in ${fmtTime(e.oursPipelineMs as number | null)}) against ${fmtTime(e.oursLaterStepMs as number | null)} for later steps; TF.js ${fmtTime(first.tfjs?.medianMs)} (${e.tfjsPipelines ?? '?'} pipelines) against ${fmtTime(e.tfjsLaterStepMs as number | null)}.`,
+    );
+  }
+  if (notes.length) lines.push('', 'Notes:', ...notes);
+  if (run.annotations?.length) lines.push('', 'Added after the run:', ...run.annotations.map((a) => `- ${a}`));
+  lines.push('');
+  return lines.join('\n');
+}

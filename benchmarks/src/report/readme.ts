@@ -1,0 +1,43 @@
+/** bench-results/README.md: one line per adapter that has results, newest run first. */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunRecord } from './meta.js';
+
+function runsIn(dir: string): RunRecord[] {
+  const runs: RunRecord[] = [];
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.json')) continue;
+    try {
+      const r = JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord;
+      if (r.schema === 1) runs.push(r);
+    } catch {
+      // not one of ours
+    }
+  }
+  return runs.sort((a, b) => b.date.localeCompare(a.date));
+}
+
+export function renderIndex(outDir: string): string {
+  const lines = [
+    '# Benchmark results',
+    '',
+    'Our kernels against TF.js\'s WebGPU backend (`@tensorflow/tfjs-backend-webgpu`), same process, same adapter, same shapes.',
+    'Rerun with `npm run bench` (or `node benchmarks/dist/run.js [--quick] [--only <regex>] [--no-tfjs]` after `tsc -b benchmarks`).',
+    'Each adapter has a folder: one JSON per run (every sample, machine, commit), `latest.md` (table of the last full run) and `latest.svg` (ours/TF.js per row).',
+    '',
+    '| Adapter | Folder | Full runs | Partial runs | Latest full run | Commit | Report |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  const dirs = existsSync(outDir) ? readdirSync(outDir).filter((d) => statSync(join(outDir, d)).isDirectory()).sort() : [];
+  for (const d of dirs) {
+    const runs = runsIn(join(outDir, d));
+    if (runs.length === 0) continue;
+    const full = runs.filter((r) => !r.partial);
+    const latest = full[0];
+    const name = (latest ?? runs[0]).adapter.description || d;
+    const report = latest ? `[latest.md](${d}/latest.md) · [chart](${d}/latest.svg)` : '—';
+    lines.push(`| ${name} | \`${d}/\` | ${full.length} | ${runs.length - full.length} | ${latest?.date ?? '—'} | ${latest?.git.commit?.slice(0, 12) ?? '—'} | ${report} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,83 @@
+/**
+ * The shapes of the suite: a workload (one table row) is set up once per
+ * library as an Instance whose run() records one unit of work; the harness
+ * decides how many runs make a sample and waits for the GPU around them.
+ */
+import type { Tf } from './tfjs/load.js';
+
+/** What the rate column is: work per second, where work is FLOPs, bytes or steps. */
+export type RateUnit = 'GFLOP/s' | 'GB/s' | 'steps/s';
+
+export type Group = 'compile' | 'matmul' | 'attention' | 'softmax' | 'layernorm' | 'adamw' | 'encoder';
+
+/** One library's set-up workload. */
+export interface Instance {
+  /** Records one unit of work (one op call, one training step) without waiting for the GPU. */
+  run(): void;
+  /** Frees everything set-up made. */
+  dispose(): void;
+  /** Learned during set-up (e.g. an option the engine does not have yet); shown with the row. */
+  note?: string;
+}
+
+export interface Workload {
+  /** Unique and stable; `--only` matches it. */
+  id: string;
+  group: Group;
+  /** The shape in words, e.g. "[1024×768]·[768×3072]". */
+  shape: string;
+  unit: RateUnit;
+  /** FLOPs, bytes or steps in one run(): rate = work / time. */
+  work: number;
+  /** Part of `--quick` smoke runs. */
+  quick: boolean;
+  /** Upper bound on runs recorded per sample (training steps keep it at 1). */
+  maxReps?: number;
+  /**
+   * Not a steady-state rate: the first run() on fresh pipeline caches against
+   * the runs after it. Must run before anything compiles the same kernels.
+   */
+  firstStep?: boolean;
+  /** Something the reader must know (a stand-in, a missing option). */
+  note?: string;
+  ours(): Instance;
+  /** Absent where TF.js has no equivalent. */
+  tfjs?(tf: Tf): Instance;
+}
+
+/** Timing of one library on one row. Times are per run(), in milliseconds. */
+export interface SideResult {
+  /** run() calls recorded between two GPU waits. */
+  repsPerSample: number;
+  /** benchmark.js samples (wall clock, GPU wait included), per run. */
+  samplesMs: number[];
+  medianMs: number;
+  /** benchmark.js relative margin of error of the mean, in percent. */
+  rmePercent: number;
+  /** GPU timestamp-query time per run, from separate timed samples (empty: no timestamps). */
+  gpuSamplesMs: number[];
+  gpuMedianMs: number | null;
+  /** work / medianMs. */
+  rate: number;
+  /** work / gpuMedianMs. */
+  gpuRate: number | null;
+}
+
+export interface RowResult {
+  id: string;
+  group: Group;
+  shape: string;
+  unit: RateUnit;
+  work: number;
+  note?: string;
+  ours: SideResult | null;
+  tfjs: SideResult | null;
+  /** ours.rate / tfjs.rate (= TF.js time / our time): above 1 we are faster. */
+  ratio: number | null;
+  /** The same ratio on GPU timestamp time. */
+  gpuRatio: number | null;
+  /** Why a side is missing (error text or "TF.js disabled"). */
+  errors?: { ours?: string; tfjs?: string };
+  /** Rows that are not rates (first-step compile) carry their own numbers. */
+  extra?: Record<string, number | string | null>;
+}
