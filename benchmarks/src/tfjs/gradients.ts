@@ -19,6 +19,12 @@ import type { Tf } from './load.js';
 /** Idempotent; a no-op where the gradients are already registered (a bundle that includes them). */
 export async function registerTfjsGradients(tf: Tf): Promise<void> {
   if (tf.getGradient('BatchMatMul') && tf.getGradient('Softmax')) return;
+  // A prebuilt copy (scripts/device-pack.mjs makes one for machines without npm).
+  const prebuilt = process.env.BAMGPU_TFJS_GRADIENTS;
+  if (prebuilt) {
+    await import(pathToFileURL(prebuilt).href);
+    return;
+  }
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   const version = (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;

@@ -49,7 +49,7 @@ export {
 export { indexSelect, embedding } from './ops/gather.js';
 export { map } from './ops/map.js';
 export * from './nn/index.js';
-export { attention, MASKED_SCORE, type AttentionOptions } from './ops/attention.js';
+export { attention, MASKED_SCORE, type AttentionImpl, type AttentionOptions, type AttentionVariant } from './ops/attention.js';
 export * from './optim/index.js';
 export { knownIntRange } from './ops/creation.js';
 export * from './io/safetensors.js';

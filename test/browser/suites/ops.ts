@@ -7,7 +7,7 @@
  */
 import { listOps, memory, type Runtime } from '@bamgpu/core';
 import { families } from 'bamgpu:op-families';
-import { checkOp, covered } from '../../../packages/core/test/helpers/check.js';
+import { unsupported, checkOp, covered } from '../../../packages/core/test/helpers/check.js';
 import { assert, skip, type BrowserTest } from '../harness.js';
 
 /** Optional device features a case may need, and how their absence shows in the error it throws. */
@@ -34,6 +34,11 @@ export function opTests(rt: Runtime): { cases: BrowserTest[]; coverage: BrowserT
       tests.push({
         name: `${family} › ${c.label}`,
         run: async () => {
+          const why = unsupported(c);
+          if (why) {
+            for (const op of c.ops) skippedOps.add(op);
+            skip(why);
+          }
           try {
             await checkOp(c);
           } catch (e) {

@@ -1,27 +1,40 @@
-import { ShapeError, fmtShape } from '../errors.js';
-import { runMatmul, type MatmulVariant } from '../kernels/matmul.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { runMatmul, type MatmulActivation, type MatmulVariant } from '../kernels/matmul.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { map } from './map.js';
 import { registerOp } from './registry.js';
 import { expand } from './shape.js';
 import { sumTo } from './reduce.js';
-import { empty, record, requireDtype, requireSameDtype, runtimeOf } from './util.js';
+import { empty, record, requireDtype, requireSameDtype, runtimeOf, willRecord } from './util.js';
 
 export interface MatmulOptions {
   /** Use Aᵀ: a is stored [..., K, M]. */
   transA?: boolean;
   /** Use Bᵀ: b is stored [..., N, K] (PyTorch's Linear weight layout). */
   transB?: boolean;
+  /** Added to every output row before the activation: shape [N]. */
+  bias?: Tensor;
+  /** Applied after the bias: 'gelu' is BERT's exact erf form. */
+  activation?: MatmulActivation;
+  /** Added last, after the activation: the output's shape. */
+  residual?: Tensor;
   /** Forces a kernel variant (tests force each one). */
   variant?: MatmulVariant;
 }
 
 /**
- * (Batched) matrix product op(a)·op(b) over the last two dims, batch dims
- * broadcast. Transposed operands are read in place.
+ * (Batched) matrix product over the last two dims, batch dims broadcast,
+ * with an optional fused epilogue:
+ *   out = activation(op(a)·op(b) + bias) + residual.
+ * Transposed operands are read in place. Gradients: the bias gets the column
+ * sums of the activation's gradient, the residual the output gradient as is;
+ * GELU's gradient uses the pre-activation, which the kernel stores alongside
+ * the output only when a gradient will need it.
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  const rt = runtimeOf('matmul', a, b);
+  const { bias, residual, activation } = opts;
+  const rt = runtimeOf('matmul', a, b, ...(bias ? [bias] : []), ...(residual ? [residual] : []));
   requireSameDtype('matmul', a, b);
   requireDtype('matmul', a, 'float32', 'float16');
   const transA = opts.transA ?? false;
@@ -36,9 +49,21 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
       `matmul: inner dims differ: ${fmtShape(a.shape)}${transA ? 'ᵀ' : ''} · ${fmtShape(b.shape)}${transB ? 'ᵀ' : ''} (${ka} vs ${kb})`,
     );
   }
+  if (activation !== undefined && activation !== 'gelu') throw new Error(`matmul: unknown activation "${String(activation)}" (expected 'gelu')`);
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batchShape = broadcastShapes('matmul', batchA, batchB);
+  const outShape = [...batchShape, m, n];
+  if (bias) {
+    if (bias.dtype !== a.dtype) throw new DTypeError(`matmul: bias is ${bias.dtype}, operands are ${a.dtype}`);
+    if (bias.rank !== 1 || bias.shape[0] !== n) throw new ShapeError(`matmul: bias must be [${n}] (one value per output column), got ${fmtShape(bias.shape)}`);
+  }
+  if (residual) {
+    if (residual.dtype !== a.dtype) throw new DTypeError(`matmul: residual is ${residual.dtype}, operands are ${a.dtype}`);
+    if (residual.rank !== outShape.length || residual.shape.some((d, i) => d !== outShape[i])) {
+      throw new ShapeError(`matmul: residual must have the output's shape ${fmtShape(outShape)}, got ${fmtShape(residual.shape)}`);
+    }
+  }
   const batch = numel(batchShape);
   // An operand whose batch dims are all 1 is shared (stride 0); one that
   // partly broadcasts is materialised to the full batch first.
@@ -50,27 +75,40 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   };
   const fa = fit(a, batchA);
   const fb = fit(b, batchB);
-  const out = empty(rt, [...batchShape, m, n], a.dtype);
+  const out = empty(rt, outShape, a.dtype);
+  // GELU's backward needs its input; keep it only if a gradient will flow through it.
+  const pre = activation && willRecord([a, b, ...(bias ? [bias] : [])]) ? empty(rt, outShape, a.dtype) : null;
   runMatmul(rt, {
     a: fa.t.binding(), b: fb.t.binding(), out: out.binding(), dtype: a.dtype,
     batch, m, n, k: ka, transA, transB, strideA: fa.stride, strideB: fb.stride, variant: opts.variant,
+    epilogue: { bias: bias?.binding(), activation, residual: residual?.binding(), preact: pre?.binding() },
   });
   if (fa.tmp) fa.t.dispose();
   if (fb.tmp) fb.t.dispose();
-  return record(out, 'matmul', [a, b], [a, b], (g, [as, bs]) => {
-    const grads: (Tensor | null)[] = [null, null];
+
+  const inputs = [a, b, ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+  const saved = [a, b, ...(pre ? [pre] : [])];
+  const result = record(out, 'matmul', inputs, saved, (g, [as, bs, zs]) => {
+    const grads: (Tensor | null)[] = [];
+    // Gradient at the product: through the activation if there is one.
+    const gz = activation === 'gelu' && zs ? map('matmul_gelu_bwd', 'a * gelu_grad_f(b)', [g, zs], g.dtype) : g;
     if (a.requiresGrad) {
-      const full = transA ? matmul(bs, g, { transA: transB, transB: true }) : matmul(g, bs, { transB: !transB });
-      grads[0] = sumTo(full, a.shape);
+      const full = transA ? matmul(bs, gz, { transA: transB, transB: true }) : matmul(gz, bs, { transB: !transB });
+      grads.push(sumTo(full, a.shape));
       full.dispose();
-    }
+    } else grads.push(null);
     if (b.requiresGrad) {
-      const full = transB ? matmul(g, as, { transA: true, transB: transA }) : matmul(as, g, { transA: !transA });
-      grads[1] = sumTo(full, b.shape);
+      const full = transB ? matmul(gz, as, { transA: true, transB: transA }) : matmul(as, gz, { transA: !transA });
+      grads.push(sumTo(full, b.shape));
       full.dispose();
-    }
+    } else grads.push(null);
+    if (bias) grads.push(bias.requiresGrad ? sumTo(gz, bias.shape) : null);
+    if (residual) grads.push(residual.requiresGrad ? g : null);
+    if (gz !== g) gz.dispose();
     return grads;
   });
+  pre?.dispose();
+  return result;
 }
 
 registerOp('matmul', true);

@@ -14,7 +14,7 @@
  * No test-framework imports: the same cases run under vitest (Node/Dawn)
  * and in the browser suite (test/browser), which both call checkOp.
  */
-import { tensor, type Tensor, scope } from '@bamgpu/core';
+import { getDefaultRuntime, tensor, type Tensor, scope } from '@bamgpu/core';
 import { type Nd, nd, size } from './nd.js';
 
 export interface InputSpec {
@@ -47,6 +47,8 @@ export interface OpCase {
   gradTol?: number;
   /** Skip the gradient check (non-differentiable ops). */
   noGrad?: boolean;
+  /** Adapter features the case needs; where one is missing the suites report it skipped with the reason. */
+  requires?: readonly 'shader-f16'[];
   /** Finite-difference step (default 1e-6). */
   h?: number;
 }
@@ -121,6 +123,12 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rto
   if (bad) {
     throw new Error(`${what}: element ${bad.index} is ${bad.got}, reference ${bad.want} (rtol ${rtol}, atol ${atol.toExponential(2)})`);
   }
+}
+
+/** Why the default adapter can't run the case (a missing feature), or null. */
+export function unsupported(c: OpCase): string | null {
+  const missing = (c.requires ?? []).filter((f) => !getDefaultRuntime().device.features.has(f));
+  return missing.length ? `adapter lacks ${missing.join(', ')}` : null;
 }
 
 export async function checkOp(c: OpCase): Promise<void> {

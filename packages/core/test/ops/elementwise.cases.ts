@@ -138,6 +138,7 @@ export const elementwiseCases: OpCase[] = [
     ref: (x) => mapN([x], (v) => v),
     rtol: 1e-3,
     gradTol: 1e-3,
+    requires: ['shader-f16'],
   },
   {
     ops: ['where'],

@@ -1,7 +1,7 @@
 import * as bg from '@bamgpu/core';
 import { Generator, rngU01, rngU32 } from '../../src/random/hash.js';
 import type { OpCase } from '../helpers/check.js';
-import { concatRef, mapN, matmulRef, nd, rows, softmaxRow, strides, type Nd } from '../helpers/nd.js';
+import { concatRef, mapN, nd, strides, type Nd } from '../helpers/nd.js';
 
 function indexSelectRef(table: Nd, dim: number, idx: Nd): Nd {
   const outer = table.shape.slice(0, dim).reduce((a, b) => a * b, 1);
@@ -18,22 +18,6 @@ function indexSelectRef(table: Nd, dim: number, idx: Nd): Nd {
 function dropoutRef(x: Nd, p: number, seed: number): Nd {
   const [k0, k1] = new Generator(seed).nextKey();
   return nd(x.shape, Array.from(x.data, (v, i) => (rngU01(k0, k1, i) >= Math.fround(p) ? v * Math.fround(1 / (1 - p)) : 0)));
-}
-
-function attentionRef(q: Nd, k: Nd, v: Nd, mask: Nd | null): Nd {
-  const [b, h, t, d] = q.shape;
-  const tk = k.shape[2];
-  const scores = matmulRef(q, k, false, true);
-  const scale = 1 / Math.sqrt(d);
-  for (let i = 0; i < scores.data.length; i++) {
-    scores.data[i] *= scale;
-    if (mask) {
-      const key = i % tk;
-      const bi = Math.floor(i / (h * t * tk));
-      if (mask.data[bi * tk + key] === 0) scores.data[i] += -1e30;
-    }
-  }
-  return matmulRef(rows(scores, softmaxRow), v);
 }
 
 export const miscCases: OpCase[] = [
@@ -70,14 +54,6 @@ export const miscCases: OpCase[] = [
     inputs: [{ shape: [4, 33] }],
     run: (x) => bg.dropout(x, 0.3, { generator: new Generator(1234) }),
     ref: (x) => dropoutRef(x, 0.3, 1234),
-  },
-  {
-    ops: ['attention'],
-    label: 'attention with key padding mask',
-    inputs: [{ shape: [2, 2, 3, 4] }, { shape: [2, 2, 5, 4] }, { shape: [2, 2, 5, 4] }, { shape: [2, 5], dtype: 'int32', data: [1, 1, 1, 1, 1, 1, 1, 0, 0, 0] }],
-    run: (q, k, v, m) => bg.attention(q, k, v, { keyMask: m }),
-    ref: (q, k, v, m) => attentionRef(q, k, v, m),
-    rtol: 1e-4,
   },
   {
     ops: ['tensor'],
@@ -129,6 +105,8 @@ export const miscCases: OpCase[] = [
       }));
     },
     rtol: 1e-4,
+    // Box–Muller goes through log and cos, which WGSL bounds only absolutely.
+    atol: 2e-3,
     noGrad: true,
   },
 ];

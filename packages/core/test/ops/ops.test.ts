@@ -6,13 +6,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listOps, memory } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
-import { checkOp, covered, type OpCase } from '../helpers/check.js';
+import { checkOp, covered, unsupported, type OpCase } from '../helpers/check.js';
 import { elementwiseCases } from './elementwise.cases.js';
 import { reduceCases } from './reduce.cases.js';
 import { shapeCases } from './shape.cases.js';
 import { matmulCases } from './matmul.cases.js';
 import { nnCases } from './nn.cases.js';
 import { miscCases } from './misc.cases.js';
+import { attentionCases } from './attention.cases.js';
 
 const families: [string, OpCase[]][] = [
   ['elementwise', elementwiseCases],
@@ -21,6 +22,7 @@ const families: [string, OpCase[]][] = [
   ['matmul', matmulCases],
   ['nn', nnCases],
   ['misc', miscCases],
+  ['attention', attentionCases],
 ];
 
 beforeAll(async () => {
@@ -29,7 +31,13 @@ beforeAll(async () => {
 
 for (const [family, cases] of families) {
   describe(family, () => {
-    for (const c of cases) test(c.label, () => checkOp(c));
+    for (const c of cases) {
+      test(c.label, (ctx) => {
+        const why = unsupported(c);
+        if (why) return ctx.skip(why);
+        return checkOp(c);
+      });
+    }
   });
 }
 

@@ -1,0 +1,47 @@
+/**
+ * The shared op suite as a plain Node program (no vitest), so it can run on
+ * a machine that has a GPU but no npm: every case through checkOp, then the
+ * coverage check. Built into one file by scripts/device-pack.mjs.
+ */
+import { listOps, memory } from '@bamgpu/core';
+import { initNode } from '@bamgpu/core/node';
+import { families } from 'bamgpu:op-families';
+import { checkOp, covered, unsupported } from '../../packages/core/test/helpers/check.js';
+
+const rt = await initNode();
+const a = rt.adapter;
+console.log(`adapter: ${a.vendor} | ${a.device} | ${a.description} | features ${a.features.join(',')}`);
+let passed = 0;
+const failed: string[] = [];
+const t0 = performance.now();
+for (const [family, cases] of families) {
+  for (const c of cases) {
+    const t = performance.now();
+    const why = unsupported(c);
+    if (why) {
+      console.log(`  - ${family} › ${c.label}: skipped (${why})`);
+      continue;
+    }
+    try {
+      await checkOp(c);
+      passed++;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/lacks the shader-f16 feature/.test(msg)) {
+        console.log(`  - ${family} › ${c.label}: skipped (adapter lacks shader-f16)`);
+        continue;
+      }
+      failed.push(`${family} › ${c.label}: ${msg.split('\n')[0]}`);
+      console.log(`  ✗ ${family} › ${c.label}: ${msg.split('\n')[0]}`);
+      continue;
+    }
+    const ms = performance.now() - t;
+    if (ms > 2000) console.log(`  ✓ ${family} › ${c.label} (${(ms / 1000).toFixed(1)} s)`);
+  }
+}
+const missing = listOps().filter((o) => !covered.has(o.name)).map((o) => o.name);
+if (missing.length) failed.push(`coverage: no case ran for ${missing.join(', ')}`);
+if (memory().liveTensors !== 0) failed.push(`leak: ${memory().liveTensors} tensors live after the suite`);
+console.log(`\nop suite on ${a.description || a.device}: ${passed} passed, ${failed.length} failed in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+for (const f of failed) console.log(`FAILED ${f}`);
+process.exit(failed.length ? 1 : 0);
