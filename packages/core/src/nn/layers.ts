@@ -1,6 +1,5 @@
 import { ShapeError, fmtShape } from '../errors.js';
 import { rand, zeros, ones, randn } from '../ops/creation.js';
-import { add } from '../ops/elementwise.js';
 import { embedding } from '../ops/gather.js';
 import { matmul } from '../ops/matmul.js';
 import { dropout, layerNorm } from '../ops/nn.js';
@@ -45,9 +44,10 @@ export class Linear extends Module {
     if (x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError(`Linear(${this.inFeatures}→${this.outFeatures}): input ${fmtShape(x.shape)} has last dim ${x.shape[x.rank - 1]}`);
     }
-    const y = matmul(x.rank === 2 ? x : x.reshape([-1, this.inFeatures]), this.weight, { transB: true });
-    const withBias = this.bias ? add(y, this.bias) : y;
-    if (this.bias) y.dispose();
+    const x2 = x.rank === 2 ? x : x.reshape([-1, this.inFeatures]);
+    // The bias rides in the matmul's epilogue: one kernel, no extra pass over the output.
+    const withBias = matmul(x2, this.weight, { transB: true, bias: this.bias ?? undefined });
+    if (x2 !== x) x2.dispose();
     if (x.rank === 2) return withBias;
     const out = withBias.reshape([...x.shape.slice(0, -1), this.outFeatures]);
     withBias.dispose();
