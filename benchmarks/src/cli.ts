@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initNode, nodeGPU, type Runtime } from '@bamgpu/core/node';
 import type { HarnessOptions } from './harness.js';
-import { adapterSlug, gitInfo, watchMachine, type RunRecord } from './report/meta.js';
+import { adapterName, adapterSlug, gitInfo, watchMachine, type RunRecord } from './report/meta.js';
 import { writeRun, type Written } from './report/write.js';
 import { runSuite } from './suite.js';
 import { loadTfjs, type TfjsHandle } from './tfjs/load.js';
@@ -20,13 +20,16 @@ export interface CliOptions {
   only: RegExp | null;
   tfjs: boolean;
   outDir: string;
+  /** Only re-render latest.md, latest.svg and the index from the stored JSON (after a report change); no GPU. */
+  rerender: boolean;
 }
 
-const USAGE = `usage: run.js [--quick] [--only <regex>] [--no-tfjs] [--out <dir>]
+const USAGE = `usage: run.js [--quick] [--only <regex>] [--no-tfjs] [--out <dir>] | --rerender [--out <dir>]
   --quick      fewer shapes and samples (smoke run); writes a -partial result
   --only RE    rows whose id matches RE (ids: matmul/square-1024, attention/fused-fwd-bwd-t256, softmax/…, …)
   --no-tfjs    skip the TF.js baseline
-  --out DIR    results folder (default: <repo>/bench-results)`;
+  --out DIR    results folder (default: <repo>/bench-results)
+  --rerender   rewrite each adapter's latest.md/latest.svg and the index from its newest full JSON; runs nothing`;
 
 export function parseCli(argv: string[]): CliOptions {
   const { values } = parseArgs({
@@ -36,6 +39,7 @@ export function parseCli(argv: string[]): CliOptions {
       only: { type: 'string' },
       'no-tfjs': { type: 'boolean', default: false },
       out: { type: 'string' },
+      rerender: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -49,13 +53,14 @@ export function parseCli(argv: string[]): CliOptions {
     only: values.only ? new RegExp(values.only) : null,
     tfjs: !values['no-tfjs'],
     outDir: values.out ?? `${REPO_ROOT}bench-results`,
+    rerender: values.rerender ?? false,
   };
 }
 
 export function harnessOptions(quick: boolean): HarnessOptions {
   return quick
-    ? { warmup: 1, minSamples: 2, maxTimeS: 0.2, gpuSamples: 1, targetSampleMs: 10, maxReps: 20 }
-    : { warmup: 2, minSamples: 5, maxTimeS: 3, gpuSamples: 3, targetSampleMs: 25, maxReps: 100 };
+    ? { warmup: 1, minSamples: 2, maxTimeS: 0.2, gpuSamples: 1, targetSampleMs: 10, maxReps: 20, oursWait: 'runtime' }
+    : { warmup: 2, minSamples: 5, maxTimeS: 3, gpuSamples: 3, targetSampleMs: 25, maxReps: 100, oursWait: 'runtime' };
 }
 
 export interface CliResult {
@@ -67,9 +72,11 @@ export async function runBenchmarks(opts: CliOptions, log: (line: string) => voi
   const finishMachine = watchMachine();
   const t0 = performance.now();
   const date = new Date().toISOString();
+  // Read now: sources edited while a long run goes on are not what ran.
+  const git = gitInfo(REPO_ROOT);
   const rt: Runtime = await initNode();
   const a = rt.adapter;
-  log(`adapter: ${a.description || a.device} (${a.vendor}/${a.architecture}${a.isCPU ? ', CPU' : ''}); timestamps: ${rt.hasTimestamps ? 'yes' : 'no'}`);
+  log(`adapter: ${adapterName(a)} (${a.vendor}/${a.architecture}${a.isCPU ? ', CPU' : ''}); timestamps: ${rt.hasTimestamps ? 'yes' : 'no'}`);
   let tfjs: TfjsHandle | null = null;
   if (opts.tfjs) {
     tfjs = await loadTfjs(nodeGPU());
@@ -85,7 +92,7 @@ export async function runBenchmarks(opts: CliOptions, log: (line: string) => voi
     schema: 1,
     date,
     durationS: (performance.now() - t0) / 1000,
-    git: gitInfo(REPO_ROOT),
+    git,
     adapter: { ...a, slug: adapterSlug(a) },
     tfjs: tfjs ? { version: tfjs.version, adapter: tfjs.adapter } : null,
     machine: finishMachine(),

@@ -36,6 +36,12 @@ export interface HarnessOptions {
   /** Runs per sample are chosen so one sample takes about this long (amortises submit + wait latency on fast GPUs). */
   targetSampleMs: number;
   maxReps: number;
+  /**
+   * How our side waits on CPU adapters: 'runtime' = Runtime.sync() alone, with
+   * its own learned sleep (what training loops get). Absent in runs before it
+   * existed, when the harness slept for ours as it does for TF.js.
+   */
+  oursWait?: 'runtime';
 }
 
 export function median(xs: readonly number[]): number {

@@ -27,6 +27,13 @@ const PARAM_ARENA_SLOTS = 2048;
 const SETTLE_MIN_MS = 8;
 /** Longest pre-map sleep (ms): a wrong estimate costs at most this. */
 const SETTLE_MAX_MS = 2000;
+/** Share of the expected GPU time slept before waiting; the wait catches the rest. */
+const SETTLE_FRACTION = 0.6;
+/**
+ * A wait after the sleep shorter than this (ms) means the GPU had finished
+ * before the sleep ended, so the measured time overstates the work.
+ */
+const OVERSLEPT_MS = 0.5;
 /** Compute passes one timeGPU() call can time (each pass writes two timestamps). */
 const TIMING_MAX_PASSES = 256;
 
@@ -359,12 +366,12 @@ export class Runtime {
     const work = this.dispatchesSinceRead;
     this.dispatchesSinceRead = 0;
     this.flush();
-    await this.settle(work);
+    const woke = await this.settle(work);
     const lost = this.device.lost.then(() => {
       throw new DeviceError(`GPU device lost during a read (${this.lostMessage ?? 'unknown reason'})`);
     });
     await Promise.race([staging.mapAsync(GPUMapMode.READ, 0, padded), lost]);
-    this.noteLatency(performance.now() - t0, work);
+    this.noteLatency(t0, woke, work);
     const out = staging.getMappedRange(0, padded).slice(0, size);
     staging.unmap();
     if (this.readStaging.length < 8) this.readStaging.push(staging);
@@ -375,29 +382,42 @@ export class Runtime {
 
   /**
    * dawn.node busy-polls a CPU core while a map is pending; on CPU adapters
-   * that core is the GPU. Sleep for most of the recently observed latency first.
+   * that core is the GPU. Sleep for part of the expected time first, expected
+   * from the fastest recent milliseconds per dispatch (so light work after
+   * heavy work is not overslept). Returns when the sleep ended (null: none).
    */
-  private async settle(dispatches: number): Promise<void> {
-    if (!this.adapter.isCPU || this.msPerDispatch.length === 0 || dispatches === 0) return;
-    // The fastest recent rate, so light work after heavy work is not overslept;
-    // sleep only part of the estimate and let the map catch the rest.
+  private async settle(dispatches: number): Promise<number | null> {
+    if (!this.adapter.isCPU || this.msPerDispatch.length === 0 || dispatches === 0) return null;
     const expected = dispatches * Math.min(...this.msPerDispatch);
-    if (expected > SETTLE_MIN_MS) await sleep(Math.min(expected * 0.6, SETTLE_MAX_MS));
+    if (expected <= SETTLE_MIN_MS) return null;
+    await sleep(Math.min(expected * SETTLE_FRACTION, SETTLE_MAX_MS));
+    return performance.now();
   }
 
-  private noteLatency(ms: number, dispatches: number): void {
+  /**
+   * Learns milliseconds per dispatch from a wait that began at t0 and whose
+   * sleep ended at `woke`. When the GPU was already done on waking, the time
+   * measured is the sleep, not the work: only half of it is recorded, so a
+   * stale estimate (light work after heavy work) shrinks geometrically
+   * instead of feeding the next sleep.
+   */
+  private noteLatency(t0: number, woke: number | null, dispatches: number): void {
     if (dispatches === 0) return;
-    this.msPerDispatch.push(ms / dispatches);
+    const now = performance.now();
+    const overslept = woke !== null && now - woke < OVERSLEPT_MS;
+    this.msPerDispatch.push(((now - t0) * (overslept ? 0.5 : 1)) / dispatches);
     if (this.msPerDispatch.length > 8) this.msPerDispatch.shift();
   }
 
   /** Waits until the GPU has finished everything submitted. */
   async sync(): Promise<void> {
+    const t0 = performance.now();
     const work = this.dispatchesSinceRead;
     this.dispatchesSinceRead = 0;
     this.flush();
-    await this.settle(work);
+    const woke = await this.settle(work);
     await this.device.queue.onSubmittedWorkDone();
+    this.noteLatency(t0, woke, work);
     this.checkAlive();
   }
 
