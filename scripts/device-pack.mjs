@@ -32,7 +32,21 @@ const families = {
     b.onLoad({ filter: /.*/, namespace: 'bamgpu' }, () => ({ contents: opFamiliesModule(opsDir), loader: 'ts', resolveDir: opsDir }));
   },
 };
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['source'], external: ['webgpu'], logLevel: 'warning',
+// The device machine has no repository: bake the commit and TF.js's backend version into the bundles for the run records.
+const gitOut = (...args) => {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+};
+const packRequire = (await import('node:module')).createRequire(join(root, 'benchmarks', 'package.json'));
+const define = {
+  'process.env.BAMGPU_PACK_GIT_COMMIT': JSON.stringify(gitOut('rev-parse', 'HEAD')),
+  'process.env.BAMGPU_PACK_GIT_DIRTY': JSON.stringify(String(gitOut('status', '--porcelain', '--untracked-files=no').length > 0)),
+  'process.env.BAMGPU_PACK_TFJS_WEBGPU_VERSION': JSON.stringify(packRequire('@tensorflow/tfjs-backend-webgpu/package.json').version),
+};
+const common = { define, bundle: true, platform: 'node', format: 'esm', target: 'node20', conditions: ['source'], external: ['webgpu'], logLevel: 'warning',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } };
 await build({ ...common, entryPoints: [join(root, 'test', 'device', 'ops-runner.ts')], outfile: join(out, 'ops.mjs'), plugins: [families] });
 // benchmark.js finds lodash and platform through require at run time; bundling breaks that, so ship them as packages.

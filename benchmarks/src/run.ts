@@ -2,9 +2,15 @@
 import { basename } from 'node:path';
 import { parseCli, runBenchmarks } from './cli.js';
 import { renderMarkdown } from './report/markdown.js';
+import { rerender } from './report/write.js';
 
 try {
-  const { run, written } = await runBenchmarks(parseCli(process.argv.slice(2)));
+  const opts = parseCli(process.argv.slice(2));
+  if (opts.rerender) {
+    for (const f of rerender(opts.outDir)) console.log(`wrote ${f}`);
+    process.exit(0);
+  }
+  const { run, written } = await runBenchmarks(opts);
   console.log(`\n${renderMarkdown(run, basename(written.json))}`);
   // dawn.node keeps handles open; the results are on disk.
   process.exit(0);

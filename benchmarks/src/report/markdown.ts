@@ -1,6 +1,7 @@
 /** latest.md: the run's table, how to read it, and what could have skewed it. */
 import { fmtBytes, fmtRate, fmtRatio, fmtTime } from './format.js';
-import { wasContended, type RunRecord } from './meta.js';
+import { adapterName, wasContended, type RunRecord } from './meta.js';
+import { f32Peak } from './peaks.js';
 import type { RowResult } from '../types.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -16,7 +17,7 @@ function rowLine(r: RowResult): string {
 export function renderMarkdown(run: RunRecord, jsonName: string): string {
   const m = run.machine;
   const lines: string[] = [];
-  lines.push(`# Benchmarks on ${run.adapter.description || run.adapter.device || run.adapter.slug}`);
+  lines.push(`# Benchmarks on ${adapterName(run.adapter)}`);
   lines.push('');
   lines.push(`- Adapter: vendor \`${run.adapter.vendor}\`, architecture \`${run.adapter.architecture}\`, ${run.adapter.isCPU ? 'a CPU (software) adapter' : 'a hardware GPU'}; timestamp queries ${run.adapter.features.includes('timestamp-query') ? 'available' : 'not available'}`);
   lines.push(`- Date: ${run.date} · commit \`${run.git.commit?.slice(0, 12) ?? 'unknown'}\`${run.git.dirty ? ' (with uncommitted changes)' : ''} · Node ${run.node} · ${run.tfjs ? run.tfjs.version : 'TF.js not run'}`);
@@ -32,7 +33,9 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
   if (run.adapter.isCPU) {
     lines.push(
       '',
-      'On this CPU adapter the harness sleeps for part of the expected GPU time before each wait (both libraries alike), so dawn.node\'s busy-poll does not take a core from the rasteriser threads; the hint is half the fastest unslept run, so the sleep ends before the work does.',
+      run.harness.oursWait === 'runtime'
+        ? 'On this CPU adapter each wait first sleeps for part of the expected GPU time, so dawn.node\'s busy-poll does not take a core from the rasteriser threads: for TF.js the harness sleeps 40% of the fastest unslept run; ours waits with `Runtime.sync()`, whose own sleep is learned from recent dispatches — what a training loop gets.'
+        : 'On this CPU adapter the harness sleeps for part of the expected GPU time before each wait (both libraries alike), so dawn.node\'s busy-poll does not take a core from the rasteriser threads; the hint is half the fastest unslept run, so the sleep ends before the work does.',
     );
   }
   lines.push('');
@@ -46,6 +49,18 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
     const e = first.extra;
     lines.push(
       `First step: ours ${fmtTime(first.ours?.medianMs)} (compiled ${e.oursPipelines ?? '?'} pipelines in ${fmtTime(e.oursPipelineMs as number | null)}) against ${fmtTime(e.oursLaterStepMs as number | null)} for later steps; TF.js ${fmtTime(first.tfjs?.medianMs)} (${e.tfjsPipelines ?? '?'} pipelines) against ${fmtTime(e.tfjsLaterStepMs as number | null)}.`,
+    );
+  }
+  const peak = f32Peak(run.adapter);
+  const matmuls = run.rows.filter((r) => r.group === 'matmul' && r.ours);
+  if (peak && matmuls.length) {
+    const best = matmuls.reduce((a, b) => ((b.ours?.rate ?? 0) > (a.ours?.rate ?? 0) ? b : a));
+    const pct = (r: RowResult) => `${(((r.ours?.rate ?? 0) / peak.gflops) * 100).toFixed(0)}%`;
+    lines.push(
+      '',
+      `Against the card's f32 peak (${(peak.gflops / 1000).toFixed(1)} TFLOP/s: ${peak.source}): best f32 matmul \`${best.id}\` ${fmtRate(best.ours?.rate, best.unit)} = ${pct(best)} of peak; ` +
+        matmuls.map((r) => `${r.id.replace(/^matmul\//, '')} ${pct(r)}`).join(', ') +
+        '.',
     );
   }
   if (notes.length) lines.push('', 'Notes:', ...notes);

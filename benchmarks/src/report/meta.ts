@@ -40,15 +40,39 @@ export interface RunRecord {
   annotations?: string[];
 }
 
-/** "llvmpipe: Mesa 25.0.7 …" → "mesa-llvmpipe"; "NVIDIA H100 80GB HBM3" → "nvidia-h100-80gb-hbm3". */
+/**
+ * What the adapter calls itself, before any driver version: "llvmpipe" from
+ * "llvmpipe: Mesa 25.0.7 …". Dawn on NVIDIA puts only the vendor and driver
+ * in the description ("NVIDIA: 580.159.04 …") and the card in `device`
+ * ("nvidia-h100-80gb-hbm3"), so then the device is the name.
+ */
+function modelPart(a: Pick<AdapterDescription, 'vendor' | 'architecture' | 'device' | 'description'>): string {
+  const head = a.description.split(':')[0].trim();
+  const justVendor = head.toLowerCase() === a.vendor.toLowerCase();
+  return (justVendor ? a.device : head) || a.device || a.architecture || a.vendor;
+}
+
+/** "llvmpipe: Mesa 25.0.7 …" → "mesa-llvmpipe"; device "nvidia-h100-80gb-hbm3" → "nvidia-h100-80gb-hbm3". */
 export function adapterSlug(a: Pick<AdapterDescription, 'vendor' | 'architecture' | 'device' | 'description'>): string {
   const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   const vendor = clean(a.vendor);
-  const what = clean((a.description || a.device || a.architecture).split(':')[0]);
+  const what = clean(modelPart(a));
   const joined = what.startsWith(vendor) ? what : [vendor, what].filter(Boolean).join('-');
   return joined.slice(0, 48).replace(/-+$/, '') || 'unknown-adapter';
 }
 
+/** A heading for the adapter: its description, with the card named where the description only gives the driver. */
+export function adapterName(a: Pick<AdapterDescription, 'vendor' | 'architecture' | 'device' | 'description'>): string {
+  if (!a.description) return a.device || a.architecture || a.vendor;
+  const model = modelPart(a);
+  return a.description.toLowerCase().includes(model.toLowerCase()) ? a.description : `${model} (${a.description})`;
+}
+
+/**
+ * The commit this code came from: git where the checkout is at hand, else
+ * what scripts/device-pack.mjs baked into the bundle it carried to a machine
+ * without the repository (BAMGPU_PACK_GIT_COMMIT / BAMGPU_PACK_GIT_DIRTY).
+ */
 export function gitInfo(cwd: string): RunRecord['git'] {
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
@@ -61,7 +85,9 @@ export function gitInfo(cwd: string): RunRecord['git'] {
     }
     return { commit, dirty };
   } catch {
-    return { commit: null, dirty: null };
+    const commit = process.env.BAMGPU_PACK_GIT_COMMIT || null;
+    const dirty = process.env.BAMGPU_PACK_GIT_DIRTY;
+    return { commit, dirty: dirty === 'true' ? true : dirty === 'false' ? false : null };
   }
 }
 

@@ -1,7 +1,7 @@
 /** bench-results/README.md: one line per adapter that has results, newest run first. */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunRecord } from './meta.js';
+import { adapterName, type RunRecord } from './meta.js';
 
 function runsIn(dir: string): RunRecord[] {
   const runs: RunRecord[] = [];
@@ -25,6 +25,8 @@ export function renderIndex(outDir: string): string {
     'Rerun with `npm run bench` (or `node benchmarks/dist/run.js [--quick] [--only <regex>] [--no-tfjs]` after `tsc -b benchmarks`).',
     'Each adapter has a folder: one JSON per run (every sample, machine, commit), `latest.md` (table of the last full run) and `latest.svg` (ours/TF.js per row).',
     '',
+    'Reading a report: a row is one op or step at one shape; its time is the median wall-clock time of one call with the GPU wait included (several calls per sample where one is short), the GPU timestamp time beside it where the adapter has timestamps. **Ours/TF.js** is our rate over TF.js\'s rate: above 1× we are faster. The two libraries run interleaved, row by row, on the same adapter in one process, so ratios compare; absolute numbers compare only within an adapter folder. A report says when other processes shared the machine (on a CPU adapter they share the "GPU"). GPU machines without npm run the suite from a device pack (`node scripts/device-pack.mjs`).',
+    '',
     '| Adapter | Folder | Full runs | Partial runs | Latest full run | Commit | Report |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
@@ -34,7 +36,7 @@ export function renderIndex(outDir: string): string {
     if (runs.length === 0) continue;
     const full = runs.filter((r) => !r.partial);
     const latest = full[0];
-    const name = (latest ?? runs[0]).adapter.description || d;
+    const name = adapterName((latest ?? runs[0]).adapter) || d;
     const report = latest ? `[latest.md](${d}/latest.md) · [chart](${d}/latest.svg)` : '—';
     lines.push(`| ${name} | \`${d}/\` | ${full.length} | ${runs.length - full.length} | ${latest?.date ?? '—'} | ${latest?.git.commit?.slice(0, 12) ?? '—'} | ${report} |`);
   }

@@ -28,12 +28,12 @@ export interface TfjsHandle {
   pipelineCount(): number | null;
 }
 
-/** The backend's package version (it exports none); "unknown" inside a bundle. */
+/** The backend's package version (it exports none); inside a device-pack bundle, the version the pack baked in. */
 function backendVersion(): string {
   try {
     return (createRequire(import.meta.url)('@tensorflow/tfjs-backend-webgpu/package.json') as { version: string }).version;
   } catch {
-    return 'unknown';
+    return process.env.BAMGPU_PACK_TFJS_WEBGPU_VERSION || 'unknown';
   }
 }
 

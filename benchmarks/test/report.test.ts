@@ -1,0 +1,33 @@
+/**
+ * The report's naming and reading aids, on the adapter descriptions the suite
+ * has met: lavapipe names itself in `description`; Dawn on NVIDIA gives only
+ * vendor and driver there and the card in `device`.
+ */
+import { describe, expect, it } from 'vitest';
+import { adapterName, adapterSlug } from '../src/report/meta.js';
+import { f32Peak } from '../src/report/peaks.js';
+
+const lavapipe = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1' };
+const h100 = { vendor: 'nvidia', architecture: '', device: 'nvidia-h100-80gb-hbm3', description: 'NVIDIA: 580.159.04 580.159.4.0' };
+const h100pcie = { vendor: 'nvidia', architecture: '', device: 'nvidia-h100-pcie', description: 'NVIDIA: 550.54' };
+const swiftshader = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader Device (Subzero)' };
+
+describe('benchmark report', () => {
+  it('names result folders after the adapter model, never just the vendor', () => {
+    expect(adapterSlug(lavapipe)).toBe('mesa-llvmpipe');
+    expect(adapterSlug(h100)).toBe('nvidia-h100-80gb-hbm3');
+    expect(adapterSlug(swiftshader)).toBe('google-swiftshader-device-subzero');
+  });
+
+  it('heads a report with the card where the description only gives the driver', () => {
+    expect(adapterName(lavapipe)).toBe(lavapipe.description);
+    expect(adapterName(h100)).toBe('nvidia-h100-80gb-hbm3 (NVIDIA: 580.159.04 580.159.4.0)');
+  });
+
+  it('knows the f32 peak of the cards it has run on and claims none for CPU adapters', () => {
+    expect(f32Peak(h100)?.gflops).toBe(66_900);
+    expect(f32Peak(h100pcie)?.gflops).toBe(51_200);
+    expect(f32Peak(lavapipe)).toBeNull();
+    expect(f32Peak(swiftshader)).toBeNull();
+  });
+});
