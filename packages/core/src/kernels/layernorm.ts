@@ -2,7 +2,8 @@ import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
-import { ROW_WORKGROUP, chooseRowVariant, type RowVariant } from './rows.js';
+import { butterfly, fold4, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
+import { ROW_WORKGROUP, chooseRowVariant, requireRowLanes, type RowVariant } from './rows.js';
 import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
 /**
@@ -48,8 +49,34 @@ const treeSum = (v: string) => `  sh[lid] = ${v};
   }
 `;
 
-function rowHeader(variant: RowVariant): string {
-  return variant === 'thread'
+/** How one kernel walks its rows: the variant, and for `subgroup` its lanes per row and whether rows are read as vec4. */
+interface RowLayout {
+  variant: RowVariant;
+  lanes: number;
+  vec4: boolean;
+}
+
+function layoutFor(rt: Runtime, variant: RowVariant, dtype: DType, n: number): RowLayout {
+  if (variant !== 'subgroup') return { variant, lanes: 0, vec4: false };
+  return { variant, lanes: requireRowLanes(rt), vec4: rowsAsVec4(dtype, n) };
+}
+
+function layoutKey(l: RowLayout): string {
+  return l.variant === 'subgroup' ? `subgroup|l${l.lanes}${l.vec4 ? 'v4' : ''}` : l.variant;
+}
+
+function groupsFor(l: RowLayout, rows: number): number {
+  return l.variant === 'thread' ? Math.ceil(rows / 64) : l.variant === 'subgroup' ? subgroupRowGroups(rows, l.lanes) : rows;
+}
+
+/** Storage declaration: vec4 elements for the row-shaped arrays of a vec4 layout. */
+function decl(l: RowLayout, binding: number, name: string, dtype: DType, access: 'read' | 'read_write'): string {
+  return l.vec4 ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, dtype, access);
+}
+
+function rowHeader(l: RowLayout): string {
+  if (l.variant === 'subgroup') return subgroupRowHeader(l.lanes, l.vec4);
+  return l.variant === 'thread'
     ? `@compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let row = gid.x + gid.y * (nwg.x * 64u);
@@ -66,8 +93,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 }
 
 /** A sum over the row of `expr` (which may use `j`), into `name`. */
-function rowSum(variant: RowVariant, name: string, expr: string): string {
-  if (variant === 'thread') {
+function rowSum(l: RowLayout, name: string, expr: string): string {
+  if (l.variant === 'subgroup') {
+    return `  var ${name}_part = ${l.vec4 ? 'vec4<f32>(0.0)' : '0.0'};
+  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${name}_part += ${expr}; }
+  var ${name} = ${l.vec4 ? fold4(`${name}_part`, '+') : `${name}_part`};
+${butterfly(name, l.lanes, '+')}`;
+  }
+  if (l.variant === 'thread') {
     return `  var ${name} = 0.0;
   { var comp = 0.0;
     for (var j = 0u; j < p.n; j++) { let y = (${expr}) - comp; let t = ${name} + y; comp = (t - ${name}) - y; ${name} = t; } }
@@ -80,43 +113,57 @@ ${treeSum(`${name}_part`)}  let ${name} = sh[0];
 `;
 }
 
-function loopAll(variant: RowVariant, body: string): string {
-  return variant === 'thread'
+function loopAll(l: RowLayout, body: string): string {
+  if (l.variant === 'subgroup') return `  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${body} }\n`;
+  return l.variant === 'thread'
     ? `  for (var j = 0u; j < p.n; j++) { ${body} }\n`
     : `  if (!inRange) { return; }\n  for (var j = lid; j < p.n; j += ${W}u) { ${body} }\n`;
 }
 
+/** Stores one row statistic: once per row, by the row's first lane where lanes share it. */
+function storeStat(l: RowLayout, stmt: string): string {
+  if (l.variant === 'thread') return `  ${stmt}\n`;
+  return l.variant === 'subgroup' ? `  if (lane == 0u && row < p.rows) { ${stmt} }\n` : `  if (inRange && lid == 0u) { ${stmt} }\n`;
+}
+
+/** Loads element `idx` of a row-shaped array: a vec4 under a vec4 layout, else the compute type. */
+function ld(l: RowLayout, arr: string, idx: string, dtype: DType): string {
+  return l.vec4 ? `${arr}[${idx}]` : load(arr, idx, dtype);
+}
+
+function st(l: RowLayout, expr: string, dtype: DType): string {
+  return l.vec4 ? expr : store(expr, dtype);
+}
+
 export function runLayerNormForward(rt: Runtime, c: LayerNormForwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
-  const variant = c.variant ?? chooseRowVariant(rt, c.n);
   const t = c.dtype;
+  const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
   const params = new ParamLayout().add('rows').add('n').add('eps', 'f32').add('invN', 'f32');
-  const x = (j: string) => load('x', `base + ${j}`, t);
-  const source = () => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'beta', t, 'read')}${storageDecl(4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
-${rowHeader(variant)}${rowSum(variant, 'sx', x('j'))}  let mean = sx * p.invN;
-${rowSum(variant, 'sq', `(${x('j')} - mean) * (${x('j')} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
-${variant === 'thread' ? '  meanOut[row] = mean; rstdOut[row] = rstd;\n' : '  if (inRange && lid == 0u) { meanOut[row] = mean; rstdOut[row] = rstd; }\n'}${loopAll(variant, `y[base + j] = ${store(`(${x('j')} - mean) * rstd * ${load('gamma', 'j', t)} + ${load('beta', 'j', t)}`, t)};`)}}
+  const x = (j: string) => ld(l, 'x', `base + ${j}`, t);
+  const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${decl(l, 3, 'beta', t, 'read')}${decl(l, 4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
+${rowHeader(l)}${rowSum(l, 'sx', x('j'))}  let mean = sx * p.invN;
+${rowSum(l, 'sq', `(${x('j')} - mean) * (${x('j')} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
+${storeStat(l, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(l, `y[base + j] = ${st(l, `(${x('j')} - mean) * rstd * ${ld(l, 'gamma', 'j', t)} + ${ld(l, 'beta', 'j', t)}`, t)};`)}}
 `;
-  const kernel: Kernel = { key: `layernorm|fwd|${variant}|${t}`, params, storage: ['read', 'read', 'read', 'read_write', 'read_write', 'read_write'], source };
-  const groups = variant === 'thread' ? Math.ceil(c.rows / 64) : c.rows;
-  rt.dispatch(kernel, [c.x, c.gamma, c.beta, c.y, c.mean, c.rstd], { rows: c.rows, n: c.n, eps: c.eps, invN: 1 / c.n }, splitWorkgroups(groups, rt.limits.maxComputeWorkgroupsPerDimension));
+  const kernel: Kernel = { key: `layernorm|fwd|${layoutKey(l)}|${t}`, params, storage: ['read', 'read', 'read', 'read_write', 'read_write', 'read_write'], source };
+  rt.dispatch(kernel, [c.x, c.gamma, c.beta, c.y, c.mean, c.rstd], { rows: c.rows, n: c.n, eps: c.eps, invN: 1 / c.n }, splitWorkgroups(groupsFor(l, c.rows), rt.limits.maxComputeWorkgroupsPerDimension));
 }
 
 export function runLayerNormBackward(rt: Runtime, c: LayerNormBackwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
-  const variant = c.variant ?? chooseRowVariant(rt, c.n);
   const t = c.dtype;
+  const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
   const params = new ParamLayout().add('rows').add('n').add('invN', 'f32');
-  const xhat = (j: string) => `((${load('x', `base + ${j}`, t)} - mean) * rstd)`;
-  const dxhat = (j: string) => `(${load('g', `base + ${j}`, t)} * ${load('gamma', j, t)})`;
-  const source = () => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${storageDecl(5, 'g', t, 'read')}${storageDecl(6, 'dx', t, 'read_write')}
-${rowHeader(variant)}  let mean = meanIn[min(row, p.rows - 1u)];
+  const xhat = (j: string) => `((${ld(l, 'x', `base + ${j}`, t)} - mean) * rstd)`;
+  const dxhat = (j: string) => `(${ld(l, 'g', `base + ${j}`, t)} * ${ld(l, 'gamma', j, t)})`;
+  const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${decl(l, 5, 'g', t, 'read')}${decl(l, 6, 'dx', t, 'read_write')}
+${rowHeader(l)}  let mean = meanIn[min(row, p.rows - 1u)];
   let rstd = rstdIn[min(row, p.rows - 1u)];
-${rowSum(variant, 'sd', dxhat('j'))}${rowSum(variant, 'sdx', `${dxhat('j')} * ${xhat('j')}`)}  let md = sd * p.invN;
+${rowSum(l, 'sd', dxhat('j'))}${rowSum(l, 'sdx', `${dxhat('j')} * ${xhat('j')}`)}  let md = sd * p.invN;
   let mdx = sdx * p.invN;
-${loopAll(variant, `dx[base + j] = ${store(`rstd * (${dxhat('j')} - md - ${xhat('j')} * mdx)`, t)};`)}}
+${loopAll(l, `dx[base + j] = ${st(l, `rstd * (${dxhat('j')} - md - ${xhat('j')} * mdx)`, t)};`)}}
 `;
-  const kernel: Kernel = { key: `layernorm|bwd|${variant}|${t}`, params, storage: ['read', 'read', 'read', 'read', 'read', 'read_write'], source };
-  const groups = variant === 'thread' ? Math.ceil(c.rows / 64) : c.rows;
-  rt.dispatch(kernel, [c.x, c.gamma, c.mean, c.rstd, c.g, c.dx], { rows: c.rows, n: c.n, invN: 1 / c.n }, splitWorkgroups(groups, rt.limits.maxComputeWorkgroupsPerDimension));
+  const kernel: Kernel = { key: `layernorm|bwd|${layoutKey(l)}|${t}`, params, storage: ['read', 'read', 'read', 'read', 'read', 'read_write'], source };
+  rt.dispatch(kernel, [c.x, c.gamma, c.mean, c.rstd, c.g, c.dx], { rows: c.rows, n: c.n, invN: 1 / c.n }, splitWorkgroups(groupsFor(l, c.rows), rt.limits.maxComputeWorkgroupsPerDimension));
 }

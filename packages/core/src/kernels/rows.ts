@@ -2,6 +2,7 @@ import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
+import { butterfly, fold4, rowLanes, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
 import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
 /**
@@ -12,15 +13,25 @@ import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js'
  * - `thread`: one invocation per row, serial loops. On lavapipe this was 14×
  *   faster than TF.js's workgroup softmax: no barriers, and each lane streams
  *   one row through its cache.
+ * - `subgroup`: a few lanes of one subgroup per row, vec4 loads where the
+ *   row allows, partials combined by shuffles (row-lanes.ts). Faster than
+ *   `thread` on lavapipe; CPU adapters take it where they have subgroups.
  * - `workgroup`: one workgroup per row, lanes stride the row and combine
  *   partial results in shared memory. What GPUs want.
  */
-export type RowVariant = 'thread' | 'workgroup';
+export type RowVariant = 'thread' | 'subgroup' | 'workgroup';
 export const ROW_WORKGROUP = 128;
 
 export function chooseRowVariant(rt: Runtime, n: number): RowVariant {
-  if (rt.adapter.isCPU) return 'thread';
+  if (rt.adapter.isCPU) return rowLanes(rt) > 0 ? 'subgroup' : 'thread';
   return n >= 64 ? 'workgroup' : 'thread';
+}
+
+/** The lanes a `subgroup` row kernel uses, or an error naming what the adapter lacks. */
+export function requireRowLanes(rt: Runtime): number {
+  const lanes = rowLanes(rt);
+  if (lanes === 0) throw new Error(`row kernels: the 'subgroup' variant needs the adapter feature 'subgroups' with subgroups of at least 2 lanes`);
+  return lanes;
 }
 
 export type RowOp =
@@ -100,6 +111,37 @@ ${prog.r2 ? `  var s2 = 0.0;
 `;
 }
 
+function subgroupSource(prog: RowProgram, dtype: DType, params: ParamLayout, lanes: number, vec4: boolean): string {
+  const decl = (binding: number, name: string, access: 'read' | 'read_write') =>
+    vec4 ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, dtype, access);
+  const decls = Array.from({ length: prog.nIn }, (_, j) => decl(j + 1, `in${j}`, 'read')).join('') + decl(prog.nIn + 1, 'out', 'read_write');
+  const r1 = prog.r1!;
+  const T = vec4 ? 'vec4<f32>' : 'f32';
+  const ld = (idx: string) => (vec4 ? Array.from({ length: prog.nIn }, (_, j) => `let x${j} = in${j}[${idx}]; `).join('') : loads(prog, dtype, idx));
+  const fold = (v: string, op: 'max' | '+') => (vec4 ? fold4(v, op) : v);
+  const op1 = r1.kind === 'max' ? 'max' : '+';
+  return `enable subgroups;
+${enableF16(dtype)}${params.wgsl()}${decls}
+${subgroupRowHeader(lanes, vec4)}  var a1 = ${T}(${r1.kind === 'max' ? '-3.402823e38' : '0.0'});
+  for (var j = lane; j < cnt; j += ${lanes}u) {
+    ${ld('base + j')}
+    ${r1.kind === 'max' ? `a1 = max(a1, ${r1.expr});` : `a1 += ${r1.expr};`}
+  }
+  var m1 = ${fold('a1', op1)};
+${butterfly('m1', lanes, op1)}${prog.r2 ? `  var a2 = ${T}(0.0);
+  for (var j = lane; j < cnt; j += ${lanes}u) {
+    ${ld('base + j')}
+    a2 += ${prog.r2.expr};
+  }
+  var s2 = ${fold('a2', '+')};
+${butterfly('s2', lanes, '+')}` : ''}  for (var j = lane; j < cnt; j += ${lanes}u) {
+    ${ld('base + j')}
+    out[base + j] = ${vec4 ? prog.out : store(prog.out, dtype)};
+  }
+}
+`;
+}
+
 function workgroupSource(prog: RowProgram, dtype: DType, params: ParamLayout): string {
   const W = ROW_WORKGROUP;
   const decls = Array.from({ length: prog.nIn }, (_, j) => storageDecl(j + 1, `in${j}`, dtype, 'read')).join('') + storageDecl(prog.nIn + 1, 'out', dtype, 'read_write');
@@ -149,13 +191,16 @@ export function runRows(rt: Runtime, call: RowCall): void {
   const variant = call.variant ?? chooseRowVariant(rt, call.n);
   const prog = PROGRAMS[call.op];
   const params = new ParamLayout().add('rows').add('n');
+  const lanes = variant === 'subgroup' ? requireRowLanes(rt) : 0;
+  const vec4 = variant === 'subgroup' && rowsAsVec4(call.dtype, call.n);
   const kernel: Kernel = {
-    key: ['rows', call.op, variant, call.dtype].join('|'),
+    key: ['rows', call.op, variant, call.dtype, lanes ? `l${lanes}${vec4 ? 'v4' : ''}` : ''].join('|'),
     params,
     storage: [...call.inputs.map(() => 'read' as const), 'read_write'],
-    source: () => (variant === 'thread' ? threadSource(prog, call.dtype, params) : workgroupSource(prog, call.dtype, params)),
+    source: () =>
+      variant === 'thread' ? threadSource(prog, call.dtype, params) : variant === 'subgroup' ? subgroupSource(prog, call.dtype, params, lanes, vec4) : workgroupSource(prog, call.dtype, params),
   };
-  const groups = variant === 'thread' ? Math.ceil(call.rows / 64) : call.rows;
+  const groups = variant === 'thread' ? Math.ceil(call.rows / 64) : variant === 'subgroup' ? subgroupRowGroups(call.rows, lanes) : call.rows;
   const [x, y] = splitWorkgroups(groups, rt.limits.maxComputeWorkgroupsPerDimension);
   rt.dispatch(kernel, [...call.inputs, call.out], { rows: call.rows, n: call.n }, [x, y]);
 }

@@ -48,7 +48,7 @@ export interface OpCase {
   /** Skip the gradient check (non-differentiable ops). */
   noGrad?: boolean;
   /** Adapter features the case needs; where one is missing the suites report it skipped with the reason. */
-  requires?: readonly 'shader-f16'[];
+  requires?: readonly ('shader-f16' | 'subgroups')[];
   /** Finite-difference step (default 1e-6). */
   h?: number;
 }
@@ -127,7 +127,7 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rto
 
 /** Why the default adapter can't run the case (a missing feature), or null. */
 export function unsupported(c: OpCase): string | null {
-  const missing = (c.requires ?? []).filter((f) => !getDefaultRuntime().device.features.has(f));
+  const missing = (c.requires ?? []).filter((f) => !getDefaultRuntime().device.features.has(f as GPUFeatureName));
   return missing.length ? `adapter lacks ${missing.join(', ')}` : null;
 }
 

@@ -2,7 +2,9 @@ import * as bg from '@bamgpu/core';
 import type { OpCase } from '../helpers/check.js';
 import { logSoftmaxRow, mapN, nd, permuteRef, reduceAxes, rows, softmaxRow, sumOf, type Nd } from '../helpers/nd.js';
 
-const rowVariants = ['thread', 'workgroup'] as const;
+const rowVariants = ['thread', 'subgroup', 'workgroup'] as const;
+/** The subgroup layout needs the adapter's subgroups (SwiftShader in Chromium has none: skipped there, listed). */
+const rowRequires = (v: (typeof rowVariants)[number]) => (v === 'subgroup' ? { requires: ['subgroups'] as const } : {});
 
 function layerNormRef(x: Nd, w: Nd, b: Nd, eps: number): Nd {
   const n = x.shape[x.shape.length - 1];
@@ -33,12 +35,15 @@ function xentSoftRef(logits: Nd, t: Nd): Nd {
 
 export const nnCases: OpCase[] = [
   ...rowVariants.flatMap((variant) =>
-    [[3, 7], [2, 1, 130], [1, 1], [4, 3000]].flatMap((shape): OpCase[] => [
+    // [19, 12]: rows past one workgroup of row groups, three vec4s per row (fewer than the lanes);
+    // [4, 3000]: vec4 rows with a ragged last stride; 7 and 130: scalar rows.
+    [[3, 7], [2, 1, 130], [1, 1], [19, 12], [4, 3000]].flatMap((shape): OpCase[] => [
       {
         ops: ['softmax'],
         label: `softmax ${JSON.stringify(shape)} ${variant}`,
         inputs: [{ shape, range: [-6, 6] }],
         run: (x) => bg.softmax(x, -1, { variant }),
+        ...rowRequires(variant),
         ref: (x) => rows(x, softmaxRow),
         rtol: 1e-4,
         noGrad: shape[1] === 3000,
@@ -48,6 +53,7 @@ export const nnCases: OpCase[] = [
         label: `logSoftmax ${JSON.stringify(shape)} ${variant}`,
         inputs: [{ shape, range: [-6, 6] }],
         run: (x) => bg.logSoftmax(x, -1, { variant }),
+        ...rowRequires(variant),
         ref: (x) => rows(x, logSoftmaxRow),
         rtol: 1e-4,
         noGrad: shape[1] === 3000,
@@ -57,12 +63,42 @@ export const nnCases: OpCase[] = [
         label: `layerNorm ${JSON.stringify(shape)} ${variant}`,
         inputs: [{ shape, range: [-3, 5] }, { shape: [shape[shape.length - 1]] }, { shape: [shape[shape.length - 1]] }],
         run: (x, w, b) => bg.layerNorm(x, w, b, 1e-5, { variant }),
+        ...rowRequires(variant),
         ref: (x, w, b) => layerNormRef(x, w, b, 1e-5),
         rtol: 1e-4,
         noGrad: shape[1] === 3000 || shape[shape.length - 1] === 1,
       },
     ]),
   ),
+  // f16 storage, f32 arithmetic: every variant's scalar path with conversions (vec4 rows are f32 only).
+  ...rowVariants.flatMap((variant): OpCase[] => {
+    const f16 = (x: Nd): Nd => nd(x.shape, Array.from(x.data, (v) => bg.float16ToFloat32(bg.float32ToFloat16(v))));
+    const requires = variant === 'subgroup' ? (['shader-f16', 'subgroups'] as const) : (['shader-f16'] as const);
+    return [
+      {
+        ops: ['softmax'],
+        label: `softmax f16 [19,12] ${variant}`,
+        inputs: [{ shape: [19, 12], range: [-6, 6] }],
+        run: (x) => bg.cast(bg.softmax(bg.cast(x, 'float16'), -1, { variant }), 'float32'),
+        ref: (x) => f16(rows(f16(x), softmaxRow)),
+        rtol: 2e-3,
+        atol: 1e-4,
+        noGrad: true,
+        requires,
+      },
+      {
+        ops: ['layerNorm'],
+        label: `layerNorm f16 [19,12] ${variant}`,
+        inputs: [{ shape: [19, 12], range: [-3, 5] }, { shape: [12] }, { shape: [12] }],
+        run: (x, w, b) => bg.cast(bg.layerNorm(bg.cast(x, 'float16'), bg.cast(w, 'float16'), bg.cast(b, 'float16'), 1e-5, { variant }), 'float32'),
+        ref: (x, w, b) => f16(layerNormRef(f16(x), f16(w), f16(b), 1e-5)),
+        rtol: 2e-3,
+        atol: 2e-3,
+        noGrad: true,
+        requires,
+      },
+    ];
+  }),
   {
     ops: ['softmax'],
     label: 'softmax over dim 0',
