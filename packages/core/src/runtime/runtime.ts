@@ -36,6 +36,15 @@ const SETTLE_FRACTION = 0.6;
 const OVERSLEPT_MS = 0.5;
 /** Compute passes one timeGPU() call can time (each pass writes two timestamps). */
 const TIMING_MAX_PASSES = 256;
+/** Dispatches a per-kernel timeGPU() call can time, each in its own pass; later ones run untimed. */
+const PROFILE_MAX_PASSES = 2048; // 4096 timestamp queries: WebGPU's maximum query-set size
+
+/** GPU time of one kernel (by key) inside a timeGPU(fn, { perKernel: true }) call. */
+export interface KernelTime {
+  key: string;
+  dispatches: number;
+  ms: number;
+}
 
 interface PipelineEntry {
   pipeline: GPUComputePipeline;
@@ -96,7 +105,7 @@ export class Runtime {
   private pipelineCount = 0;
   private pipelineMs = 0;
   /** While timing: the query set and how many passes have written begin/end pairs into it. */
-  private timing: { querySet: GPUQuerySet; passes: number; resolved: GPUBuffer[] } | null = null;
+  private timing: { querySet: GPUQuerySet; passes: number; maxPasses: number; resolved: GPUBuffer[]; keys: string[] | null } | null = null;
 
   constructor(device: GPUDevice, options: RuntimeOptions = {}) {
     this.device = device;
@@ -133,6 +142,11 @@ export class Runtime {
 
   memory(): PoolStats {
     return this.pool.stats();
+  }
+
+  /** Keys of the pipelines compiled so far: which kernel variants actually ran. */
+  pipelineKeys(): string[] {
+    return [...this.pipelines.keys()];
   }
 
   /** Pipelines compiled so far and the milliseconds spent creating them. */
@@ -185,7 +199,7 @@ export class Runtime {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder();
     if (!this.pass) {
       const t = this.timing;
-      if (t && t.passes < TIMING_MAX_PASSES) {
+      if (t && t.passes < t.maxPasses) {
         this.pass = this.encoder.beginComputePass({
           timestampWrites: { querySet: t.querySet, beginningOfPassWriteIndex: 2 * t.passes, endOfPassWriteIndex: 2 * t.passes + 1 },
         });
@@ -208,12 +222,16 @@ export class Runtime {
    * Runs `fn` (which records GPU work) and measures it: GPU time from
    * timestamp queries summed over the compute passes it used (null where
    * the adapter has no timestamps), and wall time until the work completed.
+   * With `perKernel`, every dispatch gets its own pass and `kernels` lists
+   * GPU time per kernel key, largest first: a profile, at the price of a
+   * pass boundary between every two dispatches.
    */
-  async timeGPU(fn: () => void): Promise<{ gpuMs: number | null; wallMs: number }> {
+  async timeGPU(fn: () => void, opts: { perKernel?: boolean } = {}): Promise<{ gpuMs: number | null; wallMs: number; kernels?: KernelTime[] }> {
     await this.sync();
     const useTimestamps = this.hasTimestamps;
     if (useTimestamps) {
-      this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * TIMING_MAX_PASSES }), passes: 0, resolved: [] };
+      const maxPasses = opts.perKernel ? PROFILE_MAX_PASSES : TIMING_MAX_PASSES;
+      this.timing = { querySet: this.device.createQuerySet({ type: 'timestamp', count: 2 * maxPasses }), passes: 0, maxPasses, resolved: [], keys: opts.perKernel ? [] : null };
     }
     const t0 = performance.now();
     try {
@@ -226,21 +244,34 @@ export class Runtime {
     const timing = this.timing;
     this.timing = null;
     let gpuMs: number | null = null;
+    let kernels: KernelTime[] | undefined;
     if (timing && timing.passes > 0) {
       const bytes = 16 * timing.passes;
       const resolveBuf = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
       this.closePass().resolveQuerySet(timing.querySet, 0, 2 * timing.passes, resolveBuf, 0);
       const data = new BigUint64Array(await this.read({ buffer: resolveBuf, offset: 0, size: bytes }, bytes));
       let ns = 0n;
-      for (let i = 0; i < timing.passes; i++) if (data[2 * i + 1] > data[2 * i]) ns += data[2 * i + 1] - data[2 * i];
+      const byKey = new Map<string, KernelTime>();
+      for (let i = 0; i < timing.passes; i++) {
+        const d = data[2 * i + 1] > data[2 * i] ? data[2 * i + 1] - data[2 * i] : 0n;
+        ns += d;
+        const key = timing.keys?.[i];
+        if (key !== undefined) {
+          const k = byKey.get(key) ?? { key, dispatches: 0, ms: 0 };
+          k.dispatches++;
+          k.ms += Number(d) / 1e6;
+          byKey.set(key, k);
+        }
+      }
       gpuMs = Number(ns) / 1e6;
+      if (timing.keys) kernels = [...byKey.values()].sort((a, b) => b.ms - a.ms);
       resolveBuf.destroy();
     } else {
       await this.sync();
     }
     const wallMs = performance.now() - t0;
     timing?.querySet.destroy();
-    return { gpuMs, wallMs };
+    return kernels ? { gpuMs, wallMs, kernels } : { gpuMs, wallMs };
   }
 
   /** Records one dispatch. Buffers must not alias a read_write binding. */
@@ -280,6 +311,12 @@ export class Runtime {
     });
     textures.forEach((view, i) => entries.push({ binding: buffers.length + 1 + i, resource: view }));
     const bindGroup = this.device.createBindGroup({ layout, entries });
+    const t = this.timing;
+    if (t?.keys && t.passes < t.maxPasses) {
+      // Profiling: this dispatch alone in a pass, whose timestamps are its own.
+      this.closePass();
+      t.keys[t.passes] = kernel.key;
+    }
     const pass = this.openPass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);

@@ -62,6 +62,9 @@ export const elementwiseCases: OpCase[] = [
       [[2, 1, 4], [3, 1]],
       [[1], [2, 3]],
       [[3, 1, 1, 5], [1, 2, 3, 1]],
+      // vec4 forms: b broadcast over rows (read as vec4), b broadcast along the row (one value splat).
+      [[3, 8], [8]],
+      [[2, 12], [2, 1]],
     ];
     const cases: OpCase[] = pairs.map(([sa, sb]) => ({
       ops: [name],

@@ -24,6 +24,29 @@ export const shapeCases: OpCase[] = [
     run: (x) => bg.permute(x, [3, 1, 0, 2]),
     ref: (x) => permuteRef(x, [3, 1, 0, 2]),
   },
+  // The attention head split: the inner dim stays contiguous, so the copy moves vec4s.
+  {
+    ops: ['permute'],
+    label: 'permute [2,3,5,8] (0,2,1,3) (vec4 copy)',
+    inputs: [{ shape: [2, 3, 5, 8] }],
+    run: (x) => bg.permute(x, [0, 2, 1, 3]),
+    ref: (x) => permuteRef(x, [0, 2, 1, 3]),
+  },
+  // Slices whose start is (4) and is not (1) a multiple of 4: vec4 and scalar copies.
+  {
+    ops: ['slice'],
+    label: 'slice [6,16] columns 4…12 (vec4 copy)',
+    inputs: [{ shape: [6, 16] }],
+    run: (x) => bg.slice(x, [1, 4], [5, 12]),
+    ref: (x) => sliceRef(x, [1, 4], [4, 8]),
+  },
+  {
+    ops: ['slice'],
+    label: 'slice [6,16] columns 1…9 (scalar copy)',
+    inputs: [{ shape: [6, 16] }],
+    run: (x) => bg.slice(x, [1, 1], [5, 9]),
+    ref: (x) => sliceRef(x, [1, 1], [4, 8]),
+  },
   {
     ops: ['permute'],
     label: 'transpose of [65,67]',
