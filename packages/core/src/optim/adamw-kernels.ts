@@ -90,23 +90,31 @@ export interface AdamWStepCall {
   eps: number;
 }
 
-/** One fused AdamW update of the whole arena: decoupled weight decay as BERT's optimiser applies it. */
+/**
+ * One fused AdamW update of the whole arena: decoupled weight decay as BERT's
+ * optimiser applies it. Four elements per invocation as vec4: every parameter
+ * starts on an ARENA_ALIGN boundary, so a vec4 never straddles two, and chunk
+ * lengths are multiples of ARENA_ALIGN. (On lavapipe, where each storage
+ * access is a per-lane loop, this took the update of a 3.2M-parameter encoder
+ * from 33–45 to 15 ms of GPU time.)
+ */
 export function runAdamWStep(rt: Runtime, c: AdamWStepCall): void {
+  if (c.n % 4 !== 0 || c.base % 4 !== 0) throw new Error(`adamw: chunk [${c.base}, +${c.n}) is not vec4-aligned (arena blocks are ${ARENA_ALIGN} elements)`);
   const params = new ParamLayout().add('n').add('base').add('lr', 'f32').add('beta1', 'f32').add('beta2', 'f32').add('eps', 'f32');
   const kernel: Kernel = {
-    key: 'optim|adamw',
+    key: 'optim|adamw|v4',
     params,
     storage: ['read_write', 'read', 'read_write', 'read_write', 'read', 'read', 'read'],
-    source: () => `${params.wgsl()}@group(0) @binding(1) var<storage, read_write> w: array<f32>;
-@group(0) @binding(2) var<storage, read> g: array<f32>;
-@group(0) @binding(3) var<storage, read_write> m: array<f32>;
-@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+    source: () => `${params.wgsl()}@group(0) @binding(1) var<storage, read_write> w: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> g: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> m: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> v: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> blocks: array<u32>;
 @group(0) @binding(6) var<storage, read> table: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read> clip: array<f32>;
 ${MAIN_1D}
-  if (i >= p.n) { return; }
-  let pid = blocks[(p.base + i) / ${ARENA_ALIGN}u];
+  if (i >= p.n / 4u) { return; }
+  let pid = blocks[(p.base + 4u * i) / ${ARENA_ALIGN}u];
   let info = table[2u * pid];
   let bc = table[2u * pid + 1u];
   // Parameters without a gradient this step (e.g. another task's head) are
@@ -117,11 +125,12 @@ ${MAIN_1D}
   let vi = p.beta2 * v[i] + (1.0 - p.beta2) * gi * gi;
   m[i] = mi;
   v[i] = vi;
-  let update = (mi * bc.x) / (sqrt(vi * bc.y) + p.eps) + info.y * w[i];
-  w[i] = w[i] - p.lr * info.x * update;
+  let wi = w[i];
+  let update = (mi * bc.x) / (sqrt(vi * bc.y) + p.eps) + info.y * wi;
+  w[i] = wi - p.lr * info.x * update;
 }
 `,
   };
   const { n, base, lr, beta1, beta2, eps } = c;
-  rt.dispatch(kernel, [c.param, c.grad, c.m, c.v, c.blocks, c.table, c.clip], { n, base, lr, beta1, beta2, eps }, splitWorkgroups(Math.ceil(n / WORKGROUP), rt.limits.maxComputeWorkgroupsPerDimension));
+  rt.dispatch(kernel, [c.param, c.grad, c.m, c.v, c.blocks, c.table, c.clip], { n, base, lr, beta1, beta2, eps }, splitWorkgroups(Math.ceil(n / 4 / WORKGROUP), rt.limits.maxComputeWorkgroupsPerDimension));
 }
