@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, crossEntropy, layerNorm, matmul, memory, noGrad, scope, tensor, zeros,
+  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, crossEntropy, layerNorm, matmul, memory, noGrad, scope, sum, tensor, zeros,
 } from '@bamgpu/core';
 import { initNode, nodeGPU } from '@bamgpu/core/node';
 
@@ -196,6 +196,17 @@ describe('elementwise layouts', () => {
     expect(Array.from(await odd.data())).toEqual([2, 3, 4]);
     expect(keysOf('add').some((k) => /\|r1\|float32d,float32d,float32d\|/.test(k))).toBe(true);
     for (const t of [x, row, col, y, odd]) t.dispose();
+  });
+});
+
+describe('reduction layouts', () => {
+  test('column sums of rows divisible by 4 take the vec4 thread kernel on CPU adapters', async () => {
+    const x = tensor(Array.from({ length: 24 }, (_, i) => i), [3, 8]);
+    const s = sum(x, [0]);
+    expect(Array.from(await s.data())).toEqual([24, 27, 30, 33, 36, 39, 42, 45]);
+    if (rt.adapter.isCPU) expect(rt.pipelineKeys().some((k) => k.startsWith('reduce|sum|thread|') && k.endsWith('|v4'))).toBe(true);
+    x.dispose();
+    s.dispose();
   });
 });
 

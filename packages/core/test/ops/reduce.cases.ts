@@ -14,6 +14,10 @@ const axesCases: { shape: number[]; dims?: number[]; keepdim?: boolean; grad?: b
   { shape: [3, 300], dims: [1], grad: false },
   { shape: [70001], grad: false },
   { shape: [257, 3], dims: [0], grad: false },
+  // Column sums whose kept row is divisible by 4: the thread variant's vec4 form.
+  { shape: [7, 12], dims: [0] },
+  { shape: [3, 2, 8], dims: [0, 1], keepdim: true },
+  { shape: [130, 16], dims: [0], grad: false },
 ];
 
 const allAxes = (x: Nd, dims?: number[]) => dims ?? x.shape.map((_, i) => i);
