@@ -210,6 +210,25 @@ describe('reduction layouts', () => {
   });
 });
 
+describe('matmul staging layouts', () => {
+  test('a transposed f32 operand with M divisible by 4 is staged into its texture by 4×4 blocks', async () => {
+    const a = tensor(Array.from({ length: 80 }, (_, i) => (i % 7) - 3), [10, 8]);
+    const b = tensor(Array.from({ length: 60 }, (_, i) => (i % 5) - 2), [10, 6]);
+    const y = matmul(a, b, { transA: true, variant: 'texture' });
+    const want = Array.from({ length: 48 }, (_, idx) => {
+      const [m, n] = [Math.floor(idx / 6), idx % 6];
+      let acc = 0;
+      for (let k = 0; k < 10; k++) acc += ((k * 8 + m) % 7 - 3) * ((k * 6 + n) % 5 - 2);
+      return acc;
+    });
+    expect(Array.from(await y.data())).toEqual(want);
+    if (rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName)) {
+      expect(rt.pipelineKeys()).toContain('matmul-texture-pad|float32|transpose4');
+    }
+    for (const t of [a, b, y]) t.dispose();
+  });
+});
+
 describe('GPU profile', () => {
   test('timeGPU per kernel lists each kernel key with its dispatch count, summing to the total', async () => {
     const a = tensor(Array.from({ length: 64 }, (_, i) => i / 64), [8, 8]);

@@ -36,6 +36,10 @@ const shapes: MM[] = [
   { a: [40, 129], b: [40, 3], transA: true, grad: false },
   { a: [37, 70], b: [66, 37], transA: true, transB: true, grad: false },
   { a: [3, 70, 20], b: [3, 20, 66], grad: false },
+  // Aᵀ with M a multiple of 4: the texture variant stages it by 4×4 blocks (K = 12 exact, K = 10 padded, batched).
+  { a: [12, 8], b: [12, 5], transA: true },
+  { a: [10, 8], b: [10, 6], transA: true },
+  { a: [2, 12, 8], b: [2, 12, 5], transA: true, grad: false },
   // Exactly one tile everywhere (the bounds-check-free tiled build), batch shared on B.
   { a: [2, 64, 32], b: [32, 64], grad: false },
   { a: [128, 48], b: [128, 48], transB: true, grad: false },
