@@ -60,10 +60,19 @@ export const MAX_RANK = 8;
 /**
  * Builtins that act per component, so an expression built from them, the
  * operands, the scalars, literals and + − × ÷ means the same on vec4<f32>
- * (a cast `f32(x)` becomes `vec4<f32>(x)`). max/min are left out: their
+ * (a cast `f32(x)` becomes `vec4<f32>(x)`, GELU and its derivative their
+ * vec4 twins). max/min are left out: their
  * literal arguments would not widen to vectors.
  */
-const COMPONENTWISE = /\b(?:exp|log|tanh|sqrt|inverseSqrt|abs|sin|cos|f32)\(/g;
+const COMPONENTWISE = /\b(?:exp|log|tanh|sqrt|inverseSqrt|abs|sin|cos|f32|gelu_f|gelu_grad_f)\(/g;
+
+/** Scalar helpers with a vec4 twin in WGSL_HELPERS. */
+const VEC4_HELPERS: Record<string, string> = { gelu_f: 'gelu_f4', gelu_grad_f: 'gelu_grad_f4' };
+
+/** The expression on vec4 operands: casts widen, helpers switch to their vec4 twins. */
+function vec4Source(expr: string): string {
+  return expr.replace(/\bf32\(/g, 'vec4<f32>(').replace(/\b(gelu_f|gelu_grad_f)\(/g, (_, name: string) => `${VEC4_HELPERS[name]}(`);
+}
 
 /** Whether `expr` can run on four elements at once (see COMPONENTWISE). */
 export function vec4Expr(expr: string): boolean {
@@ -91,7 +100,8 @@ interface Operand {
  * four times fewer of them. Profiled on lavapipe in the benchmark's 4-layer
  * encoder step (timeGPU per kernel): its 32 attention head-split copies
  * ([8,128,4,64] permutes) 65.9 → 23.5 ms, its 21 adds 27.5 → 13.2 ms, the
- * layer-norm γ-gradient products 15.7 → 4.3 ms. Needs: f32 everywhere, a component-wise expression,
+ * layer-norm γ-gradient products 15.7 → 4.3 ms, GELU forward and backward
+ * 13 → 5 and 23 → 13 ms. Needs: f32 everywhere, a component-wise expression,
  * a last dim that is a multiple of 4, and each operand either walking it
  * contiguously (with offset and other strides multiples of 4) or broadcast
  * along it (stride 0: loaded once, splat); the output walks it.
@@ -169,12 +179,12 @@ export function runElementwise(rt: Runtime, call: ElementwiseCall): void {
         body += `  let ${NAMES[j]} = ${value};\n`;
       });
       body += v4
-        ? `  out[${index(outIdx)}] = vec4<f32>(${call.expr.replace(/\bf32\(/g, 'vec4<f32>(')});\n`
+        ? `  out[${index(outIdx)}] = vec4<f32>(${vec4Source(call.expr)});\n`
         : `  out[${index(outIdx)}] = ${store(`${computeType(call.out.dtype)}(${call.expr})`, call.out.dtype)};\n`;
       const decl = (binding: number, name: string, o: Operand, access: 'read' | 'read_write') =>
         v4 && o.vec ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, o.dtype, access);
       const decls = call.inputs.map((_, j) => decl(j + 1, `in${j}`, ops[j], 'read')).join('') + decl(call.inputs.length + 1, 'out', ops[outIdx], 'read_write');
-      return `${enableF16(...ops.map((o) => o.dtype))}${params.wgsl()}${decls}${helpersFor(call.expr)}
+      return `${enableF16(...ops.map((o) => o.dtype))}${params.wgsl()}${decls}${helpersFor(v4 ? vec4Source(call.expr) : call.expr)}
 ${MAIN_1D}
   if (i >= p.n) { return; }
 ${body}}

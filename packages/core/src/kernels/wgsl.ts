@@ -17,6 +17,19 @@ export const WGSL_HELPERS: Record<string, string> = {
   gelu_grad_f: `fn gelu_grad_f(x: f32) -> f32 {
   return 0.5 * erfc_f(-x * 0.70710678118654752) + x * 0.39894228040143268 * exp(-0.5 * x * x);
 }`,
+  // The same three on four lanes, for vec4 elementwise kernels (identical arithmetic per lane).
+  erfc_f4: `fn erfc_f4(z: vec4<f32>) -> vec4<f32> {
+  let a = abs(z);
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let r = t * exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(2.0 - r, r, z >= vec4<f32>(0.0));
+}`,
+  gelu_f4: `fn gelu_f4(x: vec4<f32>) -> vec4<f32> { return 0.5 * x * erfc_f4(-x * 0.70710678118654752); }`,
+  gelu_grad_f4: `fn gelu_grad_f4(x: vec4<f32>) -> vec4<f32> {
+  return 0.5 * erfc_f4(-x * 0.70710678118654752) + x * 0.39894228040143268 * exp(-0.5 * x * x);
+}`,
   // tanh without overflow for large |x| and without cancellation near 0.
   tanh_f: `fn tanh_f(x: f32) -> f32 {
   let a = abs(x);
@@ -65,6 +78,8 @@ export const WGSL_HELPERS: Record<string, string> = {
 const HELPER_DEPS: Record<string, string[]> = {
   gelu_f: ['erfc_f'],
   gelu_grad_f: ['erfc_f'],
+  gelu_f4: ['erfc_f4'],
+  gelu_grad_f4: ['erfc_f4'],
   rng_u32: ['pcg_hash'],
   rng_u01: ['rng_u32'],
   rng_normal: ['rng_u32'],
