@@ -183,15 +183,18 @@ describe('autograd', () => {
 describe('elementwise layouts', () => {
   // The op suite checks values on both layouts; this pins which layout each shape gets,
   // so a change in the vec4 rule cannot silently leave one of them untested.
-  test('rows whose last dim is a multiple of 4 run as vec4, others one element per lane', async () => {
+  test('on CPU adapters rows whose last dim is a multiple of 4 run as vec4, others one element per lane', async () => {
     const keysOf = (name: string) => rt.pipelineKeys().filter((k) => k.startsWith(`ew|${name}|`));
     const x = tensor(Array.from({ length: 24 }, (_, i) => i), [3, 8]);
     const row = tensor([1, 2, 3, 4, 5, 6, 7, 8]);
     const col = tensor([10, 20, 30], [3, 1]);
     const y = scope(() => add(x, row).add(col).sub(tensor([1, 2, 3, 4, 5, 6], [3, 2]).sum(1, { keepdim: true })));
     expect(Array.from(await y.data()).slice(0, 4)).toEqual([11 - 3, 13 - 3, 15 - 3, 17 - 3]);
-    expect(keysOf('add').some((k) => k.includes('float32dv,float32sv,float32dv'))).toBe(true); // row read as vec4
-    expect(keysOf('add').some((k) => k.includes('float32dv,float32s1,float32dv'))).toBe(true); // column splat
+    // vec4 is the CPU adapters' layout (GPUs measured slower with it).
+    if (rt.adapter.isCPU) {
+      expect(keysOf('add').some((k) => k.includes('float32dv,float32sv,float32dv'))).toBe(true); // row read as vec4
+      expect(keysOf('add').some((k) => k.includes('float32dv,float32s1,float32dv'))).toBe(true); // column splat
+    }
     const odd = add(tensor([1, 2, 3], [3]), tensor([1, 1, 1], [3]));
     expect(Array.from(await odd.data())).toEqual([2, 3, 4]);
     expect(keysOf('add').some((k) => /\|r1\|float32d,float32d,float32d\|/.test(k))).toBe(true);

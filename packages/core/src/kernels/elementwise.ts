@@ -101,12 +101,15 @@ interface Operand {
  * encoder step (timeGPU per kernel): its 32 attention head-split copies
  * ([8,128,4,64] permutes) 65.9 → 23.5 ms, its 21 adds 27.5 → 13.2 ms, the
  * layer-norm γ-gradient products 15.7 → 4.3 ms, GELU forward and backward
- * 13 → 5 and 23 → 13 ms. Needs: f32 everywhere, a component-wise expression,
+ * 13 → 5 and 23 → 13 ms. CPU adapters only: on the H100 the same step's
+ * GPU time rose from 10.5 to 13.1 ms with vec4 elementwise (and vec4 column
+ * sums) on, so GPUs keep one element per lane until measured otherwise. Needs: f32 everywhere, a component-wise expression,
  * a last dim that is a multiple of 4, and each operand either walking it
  * contiguously (with offset and other strides multiples of 4) or broadcast
  * along it (stride 0: loaded once, splat); the output walks it.
  */
-function vec4Plan(call: ElementwiseCall, shape: readonly number[], ops: readonly Operand[]): { shape: number[]; ops: Operand[] } | null {
+function vec4Plan(rt: Runtime, call: ElementwiseCall, shape: readonly number[], ops: readonly Operand[]): { shape: number[]; ops: Operand[] } | null {
+  if (!rt.adapter.isCPU) return null;
   const rank = shape.length;
   if (rank === 0 || shape[rank - 1] % 4 !== 0) return null;
   if (!ops.every((o) => o.dtype === 'float32') || !vec4Expr(call.expr)) return null;
@@ -133,7 +136,7 @@ export function runElementwise(rt: Runtime, call: ElementwiseCall): void {
   const co = coalesce(call.shape, operands.map((o) => o.strides));
   if (co.shape.length > MAX_RANK) throw new Error(`${call.name}: iteration rank ${co.shape.length} exceeds ${MAX_RANK} after merging dims`);
   const scalarOps: Operand[] = operands.map((o, j) => ({ ...o, strides: co.strides[j], vec: false }));
-  const v4 = vec4Plan(call, co.shape, scalarOps);
+  const v4 = vec4Plan(rt, call, co.shape, scalarOps);
   const shape = v4 ? v4.shape : co.shape;
   const ops = v4 ? v4.ops : scalarOps;
   const rank = shape.length;

@@ -72,9 +72,10 @@ export function runReduce(rt: Runtime, call: ReduceCall): void {
   // Column sums (bias and LayerNorm gradients: [rows, n] over rows) in `thread`
   // take four adjacent outputs per invocation as vec4 where the kept inner dim
   // is contiguous and divisible by 4: a quarter of the per-lane storage loads
-  // on lavapipe (a 4-layer encoder step's 40 such sums: 31 → 16 ms).
+  // on lavapipe (a 4-layer encoder step's 40 such sums: 31 → 16 ms). CPU
+  // adapters only, like the vec4 elementwise layout (see elementwise.ts).
   const v4 =
-    variant === 'thread' && op === 'sum' && call.dtype === 'float32' && call.outDtype === 'float32' && kr > 0 &&
+    rt.adapter.isCPU && variant === 'thread' && op === 'sum' && call.dtype === 'float32' && call.outDtype === 'float32' && kr > 0 &&
     kept.strides[0][kr - 1] === 1 && kept.shape[kr - 1] % 4 === 0 &&
     kept.strides[0].slice(0, -1).every((st) => st % 4 === 0) && red.strides[0].every((st) => st % 4 === 0);
   if (v4) {
