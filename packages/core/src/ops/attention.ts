@@ -66,6 +66,15 @@ export const MASKED_SCORE = -1e30;
  * ~10 s (forward) and ~40–60 s (backward) of CPU, once per machine (Mesa
  * caches them on disk).
  *
+ * Remeasured after the composed path's own kernels got faster on lavapipe
+ * (subgroup softmax rows, vec4 head-split copies and masking), BERT setting,
+ * median (min) of 5, ms composed → fused:
+ *   B=1: T=128 15.3 (12.9) → 14.4 (13.2), T=256 37.3 (32.0) → 36.5 (31.0), T=512 161 (84) → 144 (113)
+ *   B=2: T=128 23.8 (13.4) → 20.6 (17.2), T=256 68.3 (49.7) → 73.0 (55.9), T=512 285 (196) → 226 (183)
+ * and without mask or dropout (bench-results, 8415d9c) T=256 29.6 → 28.7,
+ * T=512 96.6 → 122. Now a tie within this machine's noise; CPU adapters keep
+ * the fused path for its O(T) memory.
+ *
  * NVIDIA H100 (Dawn/Vulkan; bench-results/nvidia-h100-80gb-hbm3, B=1 H=12
  * D=64, no mask), GPU µs composed → fused (`tiled` variant): T=128 182 → 204,
  * T=256 206 → 387, T=512 265 → 769. The composed path's matmuls run on the
