@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, crossEntropy, layerNorm, matmul, memory, noGrad, scope, sum, tensor, zeros,
+  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, crossEntropy, layerNorm, matmul, memory, noGrad, scope, softmax, sum, tensor, zeros,
 } from '@bamgpu/core';
 import { initNode, nodeGPU } from '@bamgpu/core/node';
 
@@ -210,6 +210,22 @@ describe('reduction layouts', () => {
     if (rt.adapter.isCPU) expect(rt.pipelineKeys().some((k) => k.startsWith('reduce|sum|thread|') && k.endsWith('|v4'))).toBe(true);
     x.dispose();
     s.dispose();
+  });
+});
+
+describe('row kernel layouts', () => {
+  test('on CPU adapters with subgroups, short f32 rows stay in registers and long ones stream', async () => {
+    const short = scope(() => softmax(tensor(Array.from({ length: 24 }, (_, i) => i / 10), [2, 12]), -1));
+    const long = scope(() => softmax(tensor(Array.from({ length: 2080 }, (_, i) => (i % 17) / 10), [2, 1040]), -1));
+    const sums = [...(await short.data())].reduce((a, b) => a + b, 0);
+    expect(sums).toBeCloseTo(2, 5);
+    if (rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName)) {
+      const keys = rt.pipelineKeys().filter((k) => k.startsWith('rows|softmax|subgroup|'));
+      expect(keys.some((k) => /\|l\d+v4c1$/.test(k))).toBe(true);
+      expect(keys.some((k) => /\|l\d+v4$/.test(k))).toBe(true);
+    }
+    short.dispose();
+    long.dispose();
   });
 });
 

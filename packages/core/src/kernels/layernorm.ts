@@ -3,7 +3,7 @@ import type { BufferRange, Kernel } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { butterfly, fold4, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
-import { ROW_WORKGROUP, chooseRowVariant, requireRowLanes, type RowVariant } from './rows.js';
+import { ROW_WORKGROUP, cachedPerLane, chooseRowVariant, requireRowLanes, type RowVariant } from './rows.js';
 import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
 /**
@@ -54,15 +54,34 @@ interface RowLayout {
   variant: RowVariant;
   lanes: number;
   vec4: boolean;
+  /** vec4s per lane kept in registers (`subgroup` with short rows; 0: rows are streamed each pass). */
+  per: number;
 }
 
 function layoutFor(rt: Runtime, variant: RowVariant, dtype: DType, n: number): RowLayout {
-  if (variant !== 'subgroup') return { variant, lanes: 0, vec4: false };
-  return { variant, lanes: requireRowLanes(rt), vec4: rowsAsVec4(dtype, n) };
+  if (variant !== 'subgroup') return { variant, lanes: 0, vec4: false, per: 0 };
+  const lanes = requireRowLanes(rt);
+  const vec4 = rowsAsVec4(dtype, n);
+  return { variant, lanes, vec4, per: cachedPerLane(n, lanes, vec4) };
 }
 
 function layoutKey(l: RowLayout): string {
-  return l.variant === 'subgroup' ? `subgroup|l${l.lanes}${l.vec4 ? 'v4' : ''}` : l.variant;
+  return l.variant === 'subgroup' ? `subgroup|l${l.lanes}${l.vec4 ? 'v4' : ''}${l.per ? `c${l.per}` : ''}` : l.variant;
+}
+
+/** Cached layouts: loads each lane's share of the named row arrays into registers c<name>, once. */
+function cacheRows(l: RowLayout, arrays: readonly string[]): string {
+  if (l.per === 0) return '';
+  return `${arrays.map((a) => `  var c${a}: array<vec4<f32>, ${l.per}>;\n`).join('')}  for (var t = 0u; t < ${l.per}u; t++) {
+    let j = lane + t * ${l.lanes}u;
+    if (j < cnt) { ${arrays.map((a) => `c${a}[t] = ${a}[base + j];`).join(' ')} }
+  }
+`;
+}
+
+/** A row array's element at j: from registers under a cached layout. */
+function rowAt(l: RowLayout, arr: string, dtype: DType): string {
+  return l.per > 0 ? `c${arr}[t]` : ld(l, arr, 'base + j', dtype);
 }
 
 function groupsFor(l: RowLayout, rows: number): number {
@@ -96,7 +115,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 function rowSum(l: RowLayout, name: string, expr: string): string {
   if (l.variant === 'subgroup') {
     return `  var ${name}_part = ${l.vec4 ? 'vec4<f32>(0.0)' : '0.0'};
-  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${name}_part += ${expr}; }
+${l.per > 0 ? `  for (var t = 0u; t < ${l.per}u; t++) { let j = lane + t * ${l.lanes}u; if (j < cnt) { ${name}_part += ${expr}; } }` : `  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${name}_part += ${expr}; }`}
   var ${name} = ${l.vec4 ? fold4(`${name}_part`, '+') : `${name}_part`};
 ${butterfly(name, l.lanes, '+')}`;
   }
@@ -114,7 +133,11 @@ ${treeSum(`${name}_part`)}  let ${name} = sh[0];
 }
 
 function loopAll(l: RowLayout, body: string): string {
-  if (l.variant === 'subgroup') return `  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${body} }\n`;
+  if (l.variant === 'subgroup') {
+    return l.per > 0
+      ? `  for (var t = 0u; t < ${l.per}u; t++) { let j = lane + t * ${l.lanes}u; if (j < cnt) { ${body} } }\n`
+      : `  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${body} }\n`;
+  }
   return l.variant === 'thread'
     ? `  for (var j = 0u; j < p.n; j++) { ${body} }\n`
     : `  if (!inRange) { return; }\n  for (var j = lid; j < p.n; j += ${W}u) { ${body} }\n`;
@@ -140,9 +163,9 @@ export function runLayerNormForward(rt: Runtime, c: LayerNormForwardCall): void 
   const t = c.dtype;
   const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
   const params = new ParamLayout().add('rows').add('n').add('eps', 'f32').add('invN', 'f32');
-  const x = (j: string) => ld(l, 'x', `base + ${j}`, t);
+  const x = (_j: string) => rowAt(l, 'x', t);
   const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${decl(l, 3, 'beta', t, 'read')}${decl(l, 4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
-${rowHeader(l)}${rowSum(l, 'sx', x('j'))}  let mean = sx * p.invN;
+${rowHeader(l)}${cacheRows(l, ['x'])}${rowSum(l, 'sx', x('j'))}  let mean = sx * p.invN;
 ${rowSum(l, 'sq', `(${x('j')} - mean) * (${x('j')} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
 ${storeStat(l, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(l, `y[base + j] = ${st(l, `(${x('j')} - mean) * rstd * ${ld(l, 'gamma', 'j', t)} + ${ld(l, 'beta', 'j', t)}`, t)};`)}}
 `;
@@ -155,10 +178,10 @@ export function runLayerNormBackward(rt: Runtime, c: LayerNormBackwardCall): voi
   const t = c.dtype;
   const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
   const params = new ParamLayout().add('rows').add('n').add('invN', 'f32');
-  const xhat = (j: string) => `((${ld(l, 'x', `base + ${j}`, t)} - mean) * rstd)`;
-  const dxhat = (j: string) => `(${ld(l, 'g', `base + ${j}`, t)} * ${ld(l, 'gamma', j, t)})`;
+  const xhat = (_j: string) => `((${rowAt(l, 'x', t)} - mean) * rstd)`;
+  const dxhat = (j: string) => `(${rowAt(l, 'g', t)} * ${ld(l, 'gamma', j, t)})`;
   const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${decl(l, 5, 'g', t, 'read')}${decl(l, 6, 'dx', t, 'read_write')}
-${rowHeader(l)}  let mean = meanIn[min(row, p.rows - 1u)];
+${rowHeader(l)}${cacheRows(l, ['x', 'g'])}  let mean = meanIn[min(row, p.rows - 1u)];
   let rstd = rstdIn[min(row, p.rows - 1u)];
 ${rowSum(l, 'sd', dxhat('j'))}${rowSum(l, 'sdx', `${dxhat('j')} * ${xhat('j')}`)}  let md = sd * p.invN;
   let mdx = sdx * p.invN;

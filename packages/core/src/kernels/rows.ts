@@ -111,34 +111,55 @@ ${prog.r2 ? `  var s2 = 0.0;
 `;
 }
 
-function subgroupSource(prog: RowProgram, dtype: DType, params: ParamLayout, lanes: number, vec4: boolean): string {
+/**
+ * Rows short enough that each lane's share fits in registers (vec4s per lane,
+ * rounded up to a power of two, at most this) are loaded once and kept,
+ * instead of being read again by each of the two or three passes.
+ */
+export const MAX_CACHED_VEC4_PER_LANE = 32;
+
+/** vec4s per lane to keep in registers for rows of n elements (0: stream the row each pass). */
+export function cachedPerLane(n: number, lanes: number, vec4: boolean): number {
+  if (!vec4) return 0;
+  const need = Math.ceil(n / 4 / lanes);
+  let per = 1;
+  while (per < need) per *= 2;
+  return per <= MAX_CACHED_VEC4_PER_LANE ? per : 0;
+}
+
+function subgroupSource(prog: RowProgram, dtype: DType, params: ParamLayout, lanes: number, vec4: boolean, per: number): string {
   const decl = (binding: number, name: string, access: 'read' | 'read_write') =>
     vec4 ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, dtype, access);
   const decls = Array.from({ length: prog.nIn }, (_, j) => decl(j + 1, `in${j}`, 'read')).join('') + decl(prog.nIn + 1, 'out', 'read_write');
   const r1 = prog.r1!;
   const T = vec4 ? 'vec4<f32>' : 'f32';
-  const ld = (idx: string) => (vec4 ? Array.from({ length: prog.nIn }, (_, j) => `let x${j} = in${j}[${idx}]; `).join('') : loads(prog, dtype, idx));
+  const ins = Array.from({ length: prog.nIn }, (_, j) => j);
+  // Streaming: every pass loads from storage. Cached: the first pass loads into c0…, later passes read those.
+  const ld = (idx: string) => (vec4 ? ins.map((j) => `let x${j} = in${j}[${idx}]; `).join('') : loads(prog, dtype, idx));
   const fold = (v: string, op: 'max' | '+') => (vec4 ? fold4(v, op) : v);
   const op1 = r1.kind === 'max' ? 'max' : '+';
+  const pass = (first: boolean, body: string) =>
+    per > 0
+      ? `  for (var t = 0u; t < ${per}u; t++) {
+    let j = lane + t * ${lanes}u;
+    if (j < cnt) {
+      ${first ? ins.map((k) => `let x${k} = in${k}[base + j]; c${k}[t] = x${k}; `).join('') : ins.map((k) => `let x${k} = c${k}[t]; `).join('')}
+      ${body}
+    }
+  }
+`
+      : `  for (var j = lane; j < cnt; j += ${lanes}u) {
+    ${ld('base + j')}
+    ${body}
+  }
+`;
   return `enable subgroups;
 ${enableF16(dtype)}${params.wgsl()}${decls}
-${subgroupRowHeader(lanes, vec4)}  var a1 = ${T}(${r1.kind === 'max' ? '-3.402823e38' : '0.0'});
-  for (var j = lane; j < cnt; j += ${lanes}u) {
-    ${ld('base + j')}
-    ${r1.kind === 'max' ? `a1 = max(a1, ${r1.expr});` : `a1 += ${r1.expr};`}
-  }
-  var m1 = ${fold('a1', op1)};
+${subgroupRowHeader(lanes, vec4)}${per > 0 ? ins.map((k) => `  var c${k}: array<vec4<f32>, ${per}>;\n`).join('') : ''}  var a1 = ${T}(${r1.kind === 'max' ? '-3.402823e38' : '0.0'});
+${pass(true, r1.kind === 'max' ? `a1 = max(a1, ${r1.expr});` : `a1 += ${r1.expr};`)}  var m1 = ${fold('a1', op1)};
 ${butterfly('m1', lanes, op1)}${prog.r2 ? `  var a2 = ${T}(0.0);
-  for (var j = lane; j < cnt; j += ${lanes}u) {
-    ${ld('base + j')}
-    a2 += ${prog.r2.expr};
-  }
-  var s2 = ${fold('a2', '+')};
-${butterfly('s2', lanes, '+')}` : ''}  for (var j = lane; j < cnt; j += ${lanes}u) {
-    ${ld('base + j')}
-    out[base + j] = ${vec4 ? prog.out : store(prog.out, dtype)};
-  }
-}
+${pass(false, `a2 += ${prog.r2.expr};`)}  var s2 = ${fold('a2', '+')};
+${butterfly('s2', lanes, '+')}` : ''}${pass(false, `out[base + j] = ${vec4 ? prog.out : store(prog.out, dtype)};`)}}
 `;
 }
 
@@ -193,12 +214,13 @@ export function runRows(rt: Runtime, call: RowCall): void {
   const params = new ParamLayout().add('rows').add('n');
   const lanes = variant === 'subgroup' ? requireRowLanes(rt) : 0;
   const vec4 = variant === 'subgroup' && rowsAsVec4(call.dtype, call.n);
+  const per = variant === 'subgroup' ? cachedPerLane(call.n, lanes, vec4) : 0;
   const kernel: Kernel = {
-    key: ['rows', call.op, variant, call.dtype, lanes ? `l${lanes}${vec4 ? 'v4' : ''}` : ''].join('|'),
+    key: ['rows', call.op, variant, call.dtype, lanes ? `l${lanes}${vec4 ? 'v4' : ''}${per ? `c${per}` : ''}` : ''].join('|'),
     params,
     storage: [...call.inputs.map(() => 'read' as const), 'read_write'],
     source: () =>
-      variant === 'thread' ? threadSource(prog, call.dtype, params) : variant === 'subgroup' ? subgroupSource(prog, call.dtype, params, lanes, vec4) : workgroupSource(prog, call.dtype, params),
+      variant === 'thread' ? threadSource(prog, call.dtype, params) : variant === 'subgroup' ? subgroupSource(prog, call.dtype, params, lanes, vec4, per) : workgroupSource(prog, call.dtype, params),
   };
   const groups = variant === 'thread' ? Math.ceil(call.rows / 64) : variant === 'subgroup' ? subgroupRowGroups(call.rows, lanes) : call.rows;
   const [x, y] = splitWorkgroups(groups, rt.limits.maxComputeWorkgroupsPerDimension);

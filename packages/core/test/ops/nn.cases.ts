@@ -70,6 +70,17 @@ export const nnCases: OpCase[] = [
       },
     ]),
   ),
+  // Rows too long to keep in registers (over 32 vec4s per lane): the subgroup layout streams them,
+  // forward and backward, gradients included.
+  ...(['softmax', 'logSoftmax', 'layerNorm'] as const).map((op): OpCase => ({
+    ops: [op],
+    label: `${op} [2,1040] subgroup, streamed rows`,
+    inputs: op === 'layerNorm' ? [{ shape: [2, 1040], range: [-3, 5] }, { shape: [1040] }, { shape: [1040] }] : [{ shape: [2, 1040], range: [-6, 6] }],
+    run: (x, w, b) => (op === 'layerNorm' ? bg.layerNorm(x, w, b, 1e-5, { variant: 'subgroup' }) : bg[op](x, -1, { variant: 'subgroup' })),
+    ref: (x, w, b) => (op === 'layerNorm' ? layerNormRef(x, w, b, 1e-5) : rows(x, op === 'softmax' ? softmaxRow : logSoftmaxRow)),
+    rtol: 1e-4,
+    requires: ['subgroups'],
+  })),
   // f16 storage, f32 arithmetic: every variant's scalar path with conversions (vec4 rows are f32 only).
   ...rowVariants.flatMap((variant): OpCase[] => {
     const f16 = (x: Nd): Nd => nd(x.shape, Array.from(x.data, (v) => bg.float16ToFloat32(bg.float32ToFloat16(v))));
