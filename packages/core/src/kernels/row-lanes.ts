@@ -17,8 +17,8 @@ import type { DType } from '../tensor/dtype.js';
  * (Hand-written probes without the ops layer: layer norm 0.35 → 0.19, softmax
  * 0.74 → 0.56; vec4 loads alone in `thread` gained nothing.) Rows whose
  * share per lane fits in registers are then loaded once instead of once per
- * pass (rows.ts cachedPerLane): softmax 0.57 → 0.35–0.45, layer norm 0.42 →
- * 0.29–0.37.
+ * pass (rows.ts cachedPerLane): softmax 0.57 → 0.35–0.45; layer norm at 768
+ * gained nothing from it and streams.
  */
 export const MAX_ROW_LANES = 8;
 
