@@ -20,7 +20,7 @@ export async function init(options: AcquireOptions = {}): Promise<Runtime> {
 }
 
 export { ShapeError, DTypeError, DeviceError, DisposedError } from './errors.js';
-export { Runtime, type AdapterDescription, type KernelTime, type RuntimeOptions } from './runtime/runtime.js';
+export { Runtime, type AdapterDescription, type KernelTime, type RuntimeOptions, type ScratchCache } from './runtime/runtime.js';
 export type { AcquireOptions } from './runtime/acquire.js';
 export type { PoolStats } from './runtime/buffer-pool.js';
 export { setDefaultRuntime, getDefaultRuntime, isGradEnabled } from './tensor/state.js';

@@ -272,3 +272,18 @@ describe('GPU profile', () => {
     for (let i = 1; i < kernels.length; i++) expect(kernels[i - 1].ms).toBeGreaterThanOrEqual(kernels[i].ms);
   });
 });
+
+describe('kernel caches', () => {
+  test('the texture matmul scratch textures show in memory() and rt.trim() frees them', async () => {
+    const a = tensor(Array.from({ length: 64 }, (_, i) => i / 64), [8, 8]);
+    const y = matmul(a, a, { variant: rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName) ? 'texture' : undefined });
+    await y.data();
+    if (rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName)) expect(memory().cacheBytes).toBeGreaterThan(0);
+    rt.trim();
+    expect(memory().cacheBytes).toBe(0);
+    // Usable again after the trim: the textures come back on demand.
+    const z = matmul(a, a);
+    expect(Array.from(await z.data())).toEqual(Array.from(await y.data()));
+    for (const t of [a, y, z]) t.dispose();
+  });
+});

@@ -126,7 +126,17 @@ const pools = new WeakMap<Runtime, Map<string, ScratchTexture>>();
  */
 function scratchTextures(rt: Runtime, specs: readonly TextureSpec[]): ScratchTexture[] {
   let pool = pools.get(rt);
-  if (!pool) pools.set(rt, (pool = new Map()));
+  if (!pool) {
+    const created = new Map<string, ScratchTexture>();
+    pools.set(rt, (pool = created));
+    rt.registerCache('matmul-texture-scratch', {
+      bytes: () => [...created.values()].reduce((sum, t) => sum + t.bytes, 0),
+      drop: () => {
+        for (const t of created.values()) t.texture.destroy();
+        created.clear();
+      },
+    });
+  }
   const keys = specs.map((t, slot) => `${t.format}|${t.width}x${t.height}|${slot}`);
   const missing = specs.map((t, i) => (pool.has(keys[i]) ? 0 : t.width * t.height * (t.format === 'rgba16float' ? 8 : 16)));
   let bytes = 0;

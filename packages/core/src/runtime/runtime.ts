@@ -39,6 +39,12 @@ const TIMING_MAX_PASSES = 256;
 /** Dispatches a per-kernel timeGPU() call can time, each in its own pass; later ones run untimed. */
 const PROFILE_MAX_PASSES = 2048; // 4096 timestamp queries: WebGPU's maximum query-set size
 
+/** GPU objects a kernel family keeps between calls: counted by memory(), freed by trim(). */
+export interface ScratchCache {
+  bytes(): number;
+  drop(): void;
+}
+
 /** GPU time of one kernel (by key) inside a timeGPU(fn, { perKernel: true }) call. */
 export interface KernelTime {
   key: string;
@@ -90,6 +96,7 @@ export class Runtime {
   private pass: GPUComputePassEncoder | null = null;
   private dispatches = 0;
   private readonly pipelines = new Map<string, PipelineEntry>();
+  private readonly caches = new Map<string, ScratchCache>();
   private readonly paramArena: GPUBuffer;
   private readonly paramBytes = new ArrayBuffer(PARAM_SLOT * PARAM_ARENA_SLOTS);
   private readonly paramView = new DataView(this.paramBytes);
@@ -140,8 +147,19 @@ export class Runtime {
     return this.lostMessage !== null;
   }
 
-  memory(): PoolStats {
-    return this.pool.stats();
+  memory(): PoolStats & { cacheBytes: number } {
+    let cacheBytes = 0;
+    for (const c of this.caches.values()) cacheBytes += c.bytes();
+    return { ...this.pool.stats(), cacheBytes };
+  }
+
+  /**
+   * Kernel families that keep GPU objects between calls (the texture matmul's
+   * scratch textures) register them here, so memory() counts their bytes and
+   * trim() frees them. Registering a name again replaces the entry.
+   */
+  registerCache(name: string, cache: ScratchCache): void {
+    this.caches.set(name, cache);
   }
 
   /** Keys of the pipelines compiled so far: which kernel variants actually ran. */
@@ -460,6 +478,9 @@ export class Runtime {
 
   /** Drops pooled buffers and cached pipelines; the device stays usable. */
   trim(): void {
+    // Recorded commands may still name cached objects: submit them before dropping anything.
+    this.flush();
+    for (const c of this.caches.values()) c.drop();
     this.pool.trim();
     for (const b of this.readStaging) b.destroy();
     this.readStaging.length = 0;

@@ -97,10 +97,12 @@ export function noGrad<T>(fn: () => T): T {
 export interface MemoryInfo extends PoolStats {
   /** Tensor handles not yet disposed (views and saved handles count separately). */
   liveTensors: number;
+  /** Bytes kernels keep between calls (the texture matmul's scratch textures); rt.trim() frees them. */
+  cacheBytes: number;
 }
 
 /** Live tensors and GPU buffer usage of the default runtime. */
 export function memory(): MemoryInfo {
-  const pool = hasDefaultRuntime() ? getDefaultRuntime().memory() : { liveBuffers: 0, liveBytes: 0, pooledBuffers: 0, pooledBytes: 0 };
+  const pool = hasDefaultRuntime() ? getDefaultRuntime().memory() : { liveBuffers: 0, liveBytes: 0, pooledBuffers: 0, pooledBytes: 0, cacheBytes: 0 };
   return { liveTensors: liveTensorCount(), ...pool };
 }
