@@ -2,7 +2,7 @@ import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel, StorageAccess } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { wgslType, type DType } from '../tensor/dtype.js';
-import { enableF16, helpersFor, load, storageDecl } from './wgsl.js';
+import { enableF16, helpersFor, load, storageDecl, subgroupLanes as sharedSubgroupLanes } from './wgsl.js';
 
 /**
  * Shared pieces of the fused (FlashAttention-style) attention kernels.
@@ -112,13 +112,7 @@ export const MAX_SHARED_LOAD_LANES = 8;
 
 /** Lanes the `subgroup` variant shares loads over on this device, or 0 where it has no subgroups. */
 export function subgroupLanes(rt: Runtime): number {
-  if (!rt.device.features.has('subgroups' as GPUFeatureName)) return 0;
-  const info = (rt.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const min = info?.subgroupMinSize ?? 0;
-  // A power of two no larger than every subgroup, so lane ids 0…S−1 always exist.
-  let sg = 1;
-  while (sg * 2 <= Math.min(min, MAX_SHARED_LOAD_LANES)) sg *= 2;
-  return sg >= 2 ? sg : 0;
+  return sharedSubgroupLanes(rt, MAX_SHARED_LOAD_LANES);
 }
 
 export function specKey(name: string, s: AttentionSpec): string {

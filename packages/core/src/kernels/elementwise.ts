@@ -184,8 +184,7 @@ export function runElementwise(rt: Runtime, call: ElementwiseCall): void {
       body += v4
         ? `  out[${index(outIdx)}] = vec4<f32>(${vec4Source(call.expr)});\n`
         : `  out[${index(outIdx)}] = ${store(`${computeType(call.out.dtype)}(${call.expr})`, call.out.dtype)};\n`;
-      const decl = (binding: number, name: string, o: Operand, access: 'read' | 'read_write') =>
-        v4 && o.vec ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, o.dtype, access);
+      const decl = (binding: number, name: string, o: Operand, access: 'read' | 'read_write') => storageDecl(binding, name, o.dtype, access, o.vec);
       const decls = call.inputs.map((_, j) => decl(j + 1, `in${j}`, ops[j], 'read')).join('') + decl(call.inputs.length + 1, 'out', ops[outIdx], 'read_write');
       return `${enableF16(...ops.map((o) => o.dtype))}${params.wgsl()}${decls}${helpersFor(v4 ? vec4Source(call.expr) : call.expr)}
 ${MAIN_1D}

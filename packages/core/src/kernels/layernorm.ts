@@ -2,7 +2,7 @@ import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
-import { butterfly, fold4, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
+import { butterfly, fold4, laneLoop, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
 import { ROW_WORKGROUP, cachedPerLane, chooseRowVariant, requireRowLanes, type RowVariant } from './rows.js';
 import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
@@ -72,11 +72,7 @@ function layoutKey(l: RowLayout): string {
 /** Cached layouts: loads each lane's share of the named row arrays into registers c<name>, once. */
 function cacheRows(l: RowLayout, arrays: readonly string[]): string {
   if (l.per === 0) return '';
-  return `${arrays.map((a) => `  var c${a}: array<vec4<f32>, ${l.per}>;\n`).join('')}  for (var t = 0u; t < ${l.per}u; t++) {
-    let j = lane + t * ${l.lanes}u;
-    if (j < cnt) { ${arrays.map((a) => `c${a}[t] = ${a}[base + j];`).join(' ')} }
-  }
-`;
+  return `${arrays.map((a) => `  var c${a}: array<vec4<f32>, ${l.per}>;\n`).join('')}${laneLoop(l.lanes, l.per, arrays.map((a) => `c${a}[t] = ${a}[base + j];`).join(' '))}`;
 }
 
 /** A row array's element at j: from registers under a cached layout. */
@@ -90,7 +86,7 @@ function groupsFor(l: RowLayout, rows: number): number {
 
 /** Storage declaration: vec4 elements for the row-shaped arrays of a vec4 layout. */
 function decl(l: RowLayout, binding: number, name: string, dtype: DType, access: 'read' | 'read_write'): string {
-  return l.vec4 ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, dtype, access);
+  return storageDecl(binding, name, dtype, access, l.vec4);
 }
 
 function rowHeader(l: RowLayout): string {
@@ -115,8 +111,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 function rowSum(l: RowLayout, name: string, expr: string): string {
   if (l.variant === 'subgroup') {
     return `  var ${name}_part = ${l.vec4 ? 'vec4<f32>(0.0)' : '0.0'};
-${l.per > 0 ? `  for (var t = 0u; t < ${l.per}u; t++) { let j = lane + t * ${l.lanes}u; if (j < cnt) { ${name}_part += ${expr}; } }` : `  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${name}_part += ${expr}; }`}
-  var ${name} = ${l.vec4 ? fold4(`${name}_part`, '+') : `${name}_part`};
+${laneLoop(l.lanes, l.per, `${name}_part += ${expr};`)}  var ${name} = ${l.vec4 ? fold4(`${name}_part`, '+') : `${name}_part`};
 ${butterfly(name, l.lanes, '+')}`;
   }
   if (l.variant === 'thread') {
@@ -133,11 +128,7 @@ ${treeSum(`${name}_part`)}  let ${name} = sh[0];
 }
 
 function loopAll(l: RowLayout, body: string): string {
-  if (l.variant === 'subgroup') {
-    return l.per > 0
-      ? `  for (var t = 0u; t < ${l.per}u; t++) { let j = lane + t * ${l.lanes}u; if (j < cnt) { ${body} } }\n`
-      : `  for (var j = lane; j < cnt; j += ${l.lanes}u) { ${body} }\n`;
-  }
+  if (l.variant === 'subgroup') return laneLoop(l.lanes, l.per, body);
   return l.variant === 'thread'
     ? `  for (var j = 0u; j < p.n; j++) { ${body} }\n`
     : `  if (!inRange) { return; }\n  for (var j = lid; j < p.n; j += ${W}u) { ${body} }\n`;
@@ -163,11 +154,11 @@ export function runLayerNormForward(rt: Runtime, c: LayerNormForwardCall): void 
   const t = c.dtype;
   const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
   const params = new ParamLayout().add('rows').add('n').add('eps', 'f32').add('invN', 'f32');
-  const x = (_j: string) => rowAt(l, 'x', t);
+  const x = rowAt(l, 'x', t);
   const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${decl(l, 3, 'beta', t, 'read')}${decl(l, 4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
-${rowHeader(l)}${cacheRows(l, ['x'])}${rowSum(l, 'sx', x('j'))}  let mean = sx * p.invN;
-${rowSum(l, 'sq', `(${x('j')} - mean) * (${x('j')} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
-${storeStat(l, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(l, `y[base + j] = ${st(l, `(${x('j')} - mean) * rstd * ${ld(l, 'gamma', 'j', t)} + ${ld(l, 'beta', 'j', t)}`, t)};`)}}
+${rowHeader(l)}${cacheRows(l, ['x'])}${rowSum(l, 'sx', x)}  let mean = sx * p.invN;
+${rowSum(l, 'sq', `(${x} - mean) * (${x} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
+${storeStat(l, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(l, `y[base + j] = ${st(l, `(${x} - mean) * rstd * ${ld(l, 'gamma', 'j', t)} + ${ld(l, 'beta', 'j', t)}`, t)};`)}}
 `;
   const kernel: Kernel = { key: `layernorm|fwd|${layoutKey(l)}|${t}`, params, storage: ['read', 'read', 'read', 'read_write', 'read_write', 'read_write'], source };
   rt.dispatch(kernel, [c.x, c.gamma, c.beta, c.y, c.mean, c.rstd], { rows: c.rows, n: c.n, eps: c.eps, invN: 1 / c.n }, splitWorkgroups(groupsFor(l, c.rows), rt.limits.maxComputeWorkgroupsPerDimension));
@@ -178,14 +169,14 @@ export function runLayerNormBackward(rt: Runtime, c: LayerNormBackwardCall): voi
   const t = c.dtype;
   const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
   const params = new ParamLayout().add('rows').add('n').add('invN', 'f32');
-  const xhat = (_j: string) => `((${rowAt(l, 'x', t)} - mean) * rstd)`;
-  const dxhat = (j: string) => `(${rowAt(l, 'g', t)} * ${ld(l, 'gamma', j, t)})`;
+  const xhat = `((${rowAt(l, 'x', t)} - mean) * rstd)`;
+  const dxhat = `(${rowAt(l, 'g', t)} * ${ld(l, 'gamma', 'j', t)})`;
   const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${decl(l, 5, 'g', t, 'read')}${decl(l, 6, 'dx', t, 'read_write')}
 ${rowHeader(l)}${cacheRows(l, ['x', 'g'])}  let mean = meanIn[min(row, p.rows - 1u)];
   let rstd = rstdIn[min(row, p.rows - 1u)];
-${rowSum(l, 'sd', dxhat('j'))}${rowSum(l, 'sdx', `${dxhat('j')} * ${xhat('j')}`)}  let md = sd * p.invN;
+${rowSum(l, 'sd', dxhat)}${rowSum(l, 'sdx', `${dxhat} * ${xhat}`)}  let md = sd * p.invN;
   let mdx = sdx * p.invN;
-${loopAll(l, `dx[base + j] = ${st(l, `rstd * (${dxhat('j')} - md - ${xhat('j')} * mdx)`, t)};`)}}
+${loopAll(l, `dx[base + j] = ${st(l, `rstd * (${dxhat} - md - ${xhat} * mdx)`, t)};`)}}
 `;
   const kernel: Kernel = { key: `layernorm|bwd|${layoutKey(l)}|${t}`, params, storage: ['read', 'read', 'read', 'read', 'read', 'read_write'], source };
   rt.dispatch(kernel, [c.x, c.gamma, c.mean, c.rstd, c.g, c.dx], { rows: c.rows, n: c.n, invN: 1 / c.n }, splitWorkgroups(groupsFor(l, c.rows), rt.limits.maxComputeWorkgroupsPerDimension));

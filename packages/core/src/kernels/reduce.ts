@@ -104,7 +104,7 @@ export function runReduce(rt: Runtime, call: ReduceCall): void {
   const finish = (acc: string, idx: string) =>
     isArg(op) ? `i32(${idx})` : op === 'sum' ? store(`${acc} * ${ct}(p.scale)`, call.outDtype) : store(acc, call.outDtype);
 
-  const threadSource = () => `${enableF16(call.dtype, call.outDtype)}${params.wgsl()}${v4 ? '@group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;\n@group(0) @binding(2) var<storage, read_write> out: array<vec4<f32>>;\n' : `${storageDecl(1, 'x', call.dtype, 'read')}${storageDecl(2, 'out', call.outDtype, 'read_write')}`}
+  const threadSource = () => `${enableF16(call.dtype, call.outDtype)}${params.wgsl()}${storageDecl(1, 'x', call.dtype, 'read', v4)}${storageDecl(2, 'out', call.outDtype, 'read_write', v4)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let o = gid.x + gid.y * (nwg.x * 64u);

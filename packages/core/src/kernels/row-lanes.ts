@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
+import { subgroupLanes } from './wgsl.js';
 
 /**
  * The `subgroup` layout of the row kernels (softmax family, layer norm): L
@@ -24,12 +25,7 @@ export const MAX_ROW_LANES = 8;
 
 /** Lanes per row: a power of two no larger than any subgroup the adapter may use (0: no subgroups). */
 export function rowLanes(rt: Runtime): number {
-  if (!rt.device.features.has('subgroups' as GPUFeatureName)) return 0;
-  const info = (rt.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const min = info?.subgroupMinSize ?? 0;
-  let l = 1;
-  while (l * 2 <= Math.min(min, MAX_ROW_LANES)) l *= 2;
-  return l >= 2 ? l : 0;
+  return subgroupLanes(rt, MAX_ROW_LANES);
 }
 
 /** Rows are read four elements at a time when they are f32 and their length is a multiple of 4. */
@@ -65,6 +61,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let lane = flat % ${lanes}u;
   let cnt = select(0u, ${count}, row < p.rows);
   let base = row * ${count};
+`;
+}
+
+/**
+ * WGSL: a lane's walk over its row, `j` the element (or vec4) index. With
+ * `per` > 0 (rows kept in registers) also `t`, the register slot: a fixed
+ * trip count with a guard; else a stride loop from the lane to `cnt`.
+ */
+export function laneLoop(lanes: number, per: number, body: string): string {
+  return per > 0
+    ? `  for (var t = 0u; t < ${per}u; t++) {
+    let j = lane + t * ${lanes}u;
+    if (j < cnt) { ${body} }
+  }
+`
+    : `  for (var j = lane; j < cnt; j += ${lanes}u) { ${body} }
 `;
 }
 

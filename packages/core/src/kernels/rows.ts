@@ -2,7 +2,7 @@ import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
-import { butterfly, fold4, rowLanes, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
+import { butterfly, fold4, laneLoop, rowLanes, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
 import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
 /**
@@ -130,9 +130,7 @@ export function cachedPerLane(n: number, lanes: number, vec4: boolean): number {
 }
 
 function subgroupSource(prog: RowProgram, dtype: DType, params: ParamLayout, lanes: number, vec4: boolean, per: number): string {
-  const decl = (binding: number, name: string, access: 'read' | 'read_write') =>
-    vec4 ? `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<vec4<f32>>;\n` : storageDecl(binding, name, dtype, access);
-  const decls = Array.from({ length: prog.nIn }, (_, j) => decl(j + 1, `in${j}`, 'read')).join('') + decl(prog.nIn + 1, 'out', 'read_write');
+  const decls = Array.from({ length: prog.nIn }, (_, j) => storageDecl(j + 1, `in${j}`, dtype, 'read', vec4)).join('') + storageDecl(prog.nIn + 1, 'out', dtype, 'read_write', vec4);
   const r1 = prog.r1!;
   const T = vec4 ? 'vec4<f32>' : 'f32';
   const ins = Array.from({ length: prog.nIn }, (_, j) => j);
@@ -140,21 +138,9 @@ function subgroupSource(prog: RowProgram, dtype: DType, params: ParamLayout, lan
   const ld = (idx: string) => (vec4 ? ins.map((j) => `let x${j} = in${j}[${idx}]; `).join('') : loads(prog, dtype, idx));
   const fold = (v: string, op: 'max' | '+') => (vec4 ? fold4(v, op) : v);
   const op1 = r1.kind === 'max' ? 'max' : '+';
-  const pass = (first: boolean, body: string) =>
-    per > 0
-      ? `  for (var t = 0u; t < ${per}u; t++) {
-    let j = lane + t * ${lanes}u;
-    if (j < cnt) {
-      ${first ? ins.map((k) => `let x${k} = in${k}[base + j]; c${k}[t] = x${k}; `).join('') : ins.map((k) => `let x${k} = c${k}[t]; `).join('')}
-      ${body}
-    }
-  }
-`
-      : `  for (var j = lane; j < cnt; j += ${lanes}u) {
-    ${ld('base + j')}
-    ${body}
-  }
-`;
+  const fetch = (first: boolean) =>
+    per === 0 ? ld('base + j') : ins.map((k) => (first ? `let x${k} = in${k}[base + j]; c${k}[t] = x${k}; ` : `let x${k} = c${k}[t]; `)).join('');
+  const pass = (first: boolean, body: string) => laneLoop(lanes, per, `${fetch(first)}${body}`);
   return `enable subgroups;
 ${enableF16(dtype)}${params.wgsl()}${decls}
 ${subgroupRowHeader(lanes, vec4)}${per > 0 ? ins.map((k) => `  var c${k}: array<vec4<f32>, ${per}>;\n`).join('') : ''}  var a1 = ${T}(${r1.kind === 'max' ? '-3.402823e38' : '0.0'});

@@ -1,3 +1,4 @@
+import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { wgslType } from '../tensor/dtype.js';
 
@@ -116,8 +117,23 @@ export function store(expr: string, dtype: DType): string {
   return dtype === 'float16' ? `f16(${expr})` : expr;
 }
 
-export function storageDecl(binding: number, name: string, dtype: DType, access: 'read' | 'read_write'): string {
-  return `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<${wgslType(dtype)}>;\n`;
+/** A storage array binding; `vec4` declares it as array<vec4<f32>> (f32 data read four elements at a time). */
+export function storageDecl(binding: number, name: string, dtype: DType, access: 'read' | 'read_write', vec4 = false): string {
+  return `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<${vec4 ? 'vec4<f32>' : wgslType(dtype)}>;\n`;
+}
+
+/**
+ * Lanes a subgroup kernel may share work over: the largest power of two no
+ * larger than `cap` nor than any subgroup the device may use, so lane ids
+ * 0…L−1 always exist in one subgroup; 0 where the device has no subgroups.
+ */
+export function subgroupLanes(rt: Runtime, cap: number): number {
+  if (!rt.device.features.has('subgroups' as GPUFeatureName)) return 0;
+  const info = (rt.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  const min = info?.subgroupMinSize ?? 0;
+  let l = 1;
+  while (l * 2 <= Math.min(min, cap)) l *= 2;
+  return l >= 2 ? l : 0;
 }
 
 export const WORKGROUP = 256;
