@@ -2,15 +2,20 @@ import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
-import { butterfly, fold4, laneLoop, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
-import { ROW_WORKGROUP, cachedPerLane, chooseRowVariant, requireRowLanes, type RowVariant } from './rows.js';
+import { LAYERNORM_ROWS_PER_SUBGROUP, layerNormBackwardSubgroupSource, layerNormForwardSubgroupSource, layerNormSubgroupGroups, type LaneLayout } from './layernorm-subgroup.js';
+import { rowsAsVec4 } from './row-lanes.js';
+import { ROW_WORKGROUP, chooseRowVariant, requireRowLanes, type RowVariant } from './rows.js';
 import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
 /**
  * Layer norm over the last dim. Forward writes y and the per-row mean and
  * 1/σ (f32) that backward reuses; backward writes dx only — dγ and dβ are
  * column sums the ops layer takes with the reduce kernels.
- * Variance is two-pass (mean first), as PyTorch does, to avoid cancellation.
+ * Variance never comes from E[x²] − E[x]² (cancellation): `thread` and
+ * `workgroup` take it in a second pass around the mean, `subgroup` by Welford.
+ * The mean pass sums x − x₀ (x₀ the row's first element): rows far from zero
+ * then lose no digits to the sum's magnitude (a `thread` lane adds the whole
+ * row serially, and LLVM may fold away a compensated sum's correction).
  */
 export interface LayerNormForwardCall {
   x: BufferRange;
@@ -49,49 +54,24 @@ const treeSum = (v: string) => `  sh[lid] = ${v};
   }
 `;
 
-/** How one kernel walks its rows: the variant, and for `subgroup` its lanes per row and whether rows are read as vec4. */
-interface RowLayout {
-  variant: RowVariant;
-  lanes: number;
-  vec4: boolean;
-  /** vec4s per lane kept in registers (`subgroup` with short rows; 0: rows are streamed each pass). */
-  per: number;
+/** How one kernel walks its rows: `thread` or `workgroup` here; `subgroup` in layernorm-subgroup.ts. */
+type BasicVariant = Exclude<RowVariant, 'subgroup'>;
+
+function laneLayout(rt: Runtime, dtype: DType, n: number): LaneLayout {
+  return { lanes: requireRowLanes(rt), vec4: rowsAsVec4(dtype, n) };
 }
 
-function layoutFor(rt: Runtime, variant: RowVariant, dtype: DType, n: number): RowLayout {
-  if (variant !== 'subgroup') return { variant, lanes: 0, vec4: false, per: 0 };
-  const lanes = requireRowLanes(rt);
-  const vec4 = rowsAsVec4(dtype, n);
-  return { variant, lanes, vec4, per: cachedPerLane(n, lanes, vec4) };
+function laneKey(l: LaneLayout): string {
+  return `subgroup|l${l.lanes}${l.vec4 ? 'v4' : ''}r${LAYERNORM_ROWS_PER_SUBGROUP}`;
 }
 
-function layoutKey(l: RowLayout): string {
-  return l.variant === 'subgroup' ? `subgroup|l${l.lanes}${l.vec4 ? 'v4' : ''}${l.per ? `c${l.per}` : ''}` : l.variant;
+function groupsFor(rt: Runtime, variant: RowVariant, l: LaneLayout | null, rows: number): [number, number] {
+  const groups = variant === 'thread' ? Math.ceil(rows / 64) : l ? layerNormSubgroupGroups(rows, l.lanes) : rows;
+  return splitWorkgroups(groups, rt.limits.maxComputeWorkgroupsPerDimension);
 }
 
-/** Cached layouts: loads each lane's share of the named row arrays into registers c<name>, once. */
-function cacheRows(l: RowLayout, arrays: readonly string[]): string {
-  if (l.per === 0) return '';
-  return `${arrays.map((a) => `  var c${a}: array<vec4<f32>, ${l.per}>;\n`).join('')}${laneLoop(l.lanes, l.per, arrays.map((a) => `c${a}[t] = ${a}[base + j];`).join(' '))}`;
-}
-
-/** A row array's element at j: from registers under a cached layout. */
-function rowAt(l: RowLayout, arr: string, dtype: DType): string {
-  return l.per > 0 ? `c${arr}[t]` : ld(l, arr, 'base + j', dtype);
-}
-
-function groupsFor(l: RowLayout, rows: number): number {
-  return l.variant === 'thread' ? Math.ceil(rows / 64) : l.variant === 'subgroup' ? subgroupRowGroups(rows, l.lanes) : rows;
-}
-
-/** Storage declaration: vec4 elements for the row-shaped arrays of a vec4 layout. */
-function decl(l: RowLayout, binding: number, name: string, dtype: DType, access: 'read' | 'read_write'): string {
-  return storageDecl(binding, name, dtype, access, l.vec4);
-}
-
-function rowHeader(l: RowLayout): string {
-  if (l.variant === 'subgroup') return subgroupRowHeader(l.lanes, l.vec4);
-  return l.variant === 'thread'
+function rowHeader(v: BasicVariant): string {
+  return v === 'thread'
     ? `@compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let row = gid.x + gid.y * (nwg.x * 64u);
@@ -108,13 +88,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 }
 
 /** A sum over the row of `expr` (which may use `j`), into `name`. */
-function rowSum(l: RowLayout, name: string, expr: string): string {
-  if (l.variant === 'subgroup') {
-    return `  var ${name}_part = ${l.vec4 ? 'vec4<f32>(0.0)' : '0.0'};
-${laneLoop(l.lanes, l.per, `${name}_part += ${expr};`)}  var ${name} = ${l.vec4 ? fold4(`${name}_part`, '+') : `${name}_part`};
-${butterfly(name, l.lanes, '+')}`;
-  }
-  if (l.variant === 'thread') {
+function rowSum(v: BasicVariant, name: string, expr: string): string {
+  if (v === 'thread') {
     return `  var ${name} = 0.0;
   { var comp = 0.0;
     for (var j = 0u; j < p.n; j++) { let y = (${expr}) - comp; let t = ${name} + y; comp = (t - ${name}) - y; ${name} = t; } }
@@ -127,57 +102,65 @@ ${treeSum(`${name}_part`)}  let ${name} = sh[0];
 `;
 }
 
-function loopAll(l: RowLayout, body: string): string {
-  if (l.variant === 'subgroup') return laneLoop(l.lanes, l.per, body);
-  return l.variant === 'thread'
-    ? `  for (var j = 0u; j < p.n; j++) { ${body} }\n`
-    : `  if (!inRange) { return; }\n  for (var j = lid; j < p.n; j += ${W}u) { ${body} }\n`;
+function loopAll(v: BasicVariant, body: string): string {
+  return v === 'thread' ? `  for (var j = 0u; j < p.n; j++) { ${body} }\n` : `  if (!inRange) { return; }\n  for (var j = lid; j < p.n; j += ${W}u) { ${body} }\n`;
 }
 
 /** Stores one row statistic: once per row, by the row's first lane where lanes share it. */
-function storeStat(l: RowLayout, stmt: string): string {
-  if (l.variant === 'thread') return `  ${stmt}\n`;
-  return l.variant === 'subgroup' ? `  if (lane == 0u && row < p.rows) { ${stmt} }\n` : `  if (inRange && lid == 0u) { ${stmt} }\n`;
-}
-
-/** Loads element `idx` of a row-shaped array: a vec4 under a vec4 layout, else the compute type. */
-function ld(l: RowLayout, arr: string, idx: string, dtype: DType): string {
-  return l.vec4 ? `${arr}[${idx}]` : load(arr, idx, dtype);
-}
-
-function st(l: RowLayout, expr: string, dtype: DType): string {
-  return l.vec4 ? expr : store(expr, dtype);
+function storeStat(v: BasicVariant, stmt: string): string {
+  return v === 'thread' ? `  ${stmt}\n` : `  if (inRange && lid == 0u) { ${stmt} }\n`;
 }
 
 export function runLayerNormForward(rt: Runtime, c: LayerNormForwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
   const t = c.dtype;
-  const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
+  const variant = c.variant ?? chooseRowVariant(rt, c.n);
   const params = new ParamLayout().add('rows').add('n').add('eps', 'f32').add('invN', 'f32');
-  const x = rowAt(l, 'x', t);
-  const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${decl(l, 3, 'beta', t, 'read')}${decl(l, 4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
-${rowHeader(l)}${cacheRows(l, ['x'])}${rowSum(l, 'sx', x)}  let mean = sx * p.invN;
-${rowSum(l, 'sq', `(${x} - mean) * (${x} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
-${storeStat(l, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(l, `y[base + j] = ${st(l, `(${x} - mean) * rstd * ${ld(l, 'gamma', 'j', t)} + ${ld(l, 'beta', 'j', t)}`, t)};`)}}
+  const lanes = variant === 'subgroup' ? laneLayout(rt, t, c.n) : null;
+  let key: string;
+  let source: () => string;
+  if (lanes) {
+    key = laneKey(lanes);
+    source = () => layerNormForwardSubgroupSource(lanes, t, params);
+  } else {
+    const v = variant as BasicVariant;
+    key = v;
+    const x = load('x', 'base + j', t);
+    source = () => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'beta', t, 'read')}${storageDecl(4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
+${rowHeader(v)}  let shift = ${load('x', 'min(row, p.rows - 1u) * p.n', t)};
+${rowSum(v, 'sx', `${x} - shift`)}  let mean = shift + sx * p.invN;
+${rowSum(v, 'sq', `(${x} - mean) * (${x} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
+${storeStat(v, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(v, `y[base + j] = ${store(`(${x} - mean) * rstd * ${load('gamma', 'j', t)} + ${load('beta', 'j', t)}`, t)};`)}}
 `;
-  const kernel: Kernel = { key: `layernorm|fwd|${layoutKey(l)}|${t}`, params, storage: ['read', 'read', 'read', 'read_write', 'read_write', 'read_write'], source };
-  rt.dispatch(kernel, [c.x, c.gamma, c.beta, c.y, c.mean, c.rstd], { rows: c.rows, n: c.n, eps: c.eps, invN: 1 / c.n }, splitWorkgroups(groupsFor(l, c.rows), rt.limits.maxComputeWorkgroupsPerDimension));
+  }
+  const kernel: Kernel = { key: `layernorm|fwd|${key}|${t}`, params, storage: ['read', 'read', 'read', 'read_write', 'read_write', 'read_write'], source };
+  rt.dispatch(kernel, [c.x, c.gamma, c.beta, c.y, c.mean, c.rstd], { rows: c.rows, n: c.n, eps: c.eps, invN: 1 / c.n }, groupsFor(rt, variant, lanes, c.rows));
 }
 
 export function runLayerNormBackward(rt: Runtime, c: LayerNormBackwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
   const t = c.dtype;
-  const l = layoutFor(rt, c.variant ?? chooseRowVariant(rt, c.n), t, c.n);
+  const variant = c.variant ?? chooseRowVariant(rt, c.n);
   const params = new ParamLayout().add('rows').add('n').add('invN', 'f32');
-  const xhat = `((${rowAt(l, 'x', t)} - mean) * rstd)`;
-  const dxhat = `(${rowAt(l, 'g', t)} * ${ld(l, 'gamma', 'j', t)})`;
-  const source = () => `${l.variant === 'subgroup' ? 'enable subgroups;\n' : ''}${enableF16(t)}${params.wgsl()}${decl(l, 1, 'x', t, 'read')}${decl(l, 2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${decl(l, 5, 'g', t, 'read')}${decl(l, 6, 'dx', t, 'read_write')}
-${rowHeader(l)}${cacheRows(l, ['x', 'g'])}  let mean = meanIn[min(row, p.rows - 1u)];
+  const lanes = variant === 'subgroup' ? laneLayout(rt, t, c.n) : null;
+  let key: string;
+  let source: () => string;
+  if (lanes) {
+    key = laneKey(lanes);
+    source = () => layerNormBackwardSubgroupSource(lanes, t, params);
+  } else {
+    const v = variant as BasicVariant;
+    key = v;
+    const xhat = `((${load('x', 'base + j', t)} - mean) * rstd)`;
+    const dxhat = `(${load('g', 'base + j', t)} * ${load('gamma', 'j', t)})`;
+    source = () => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${storageDecl(5, 'g', t, 'read')}${storageDecl(6, 'dx', t, 'read_write')}
+${rowHeader(v)}  let mean = meanIn[min(row, p.rows - 1u)];
   let rstd = rstdIn[min(row, p.rows - 1u)];
-${rowSum(l, 'sd', dxhat)}${rowSum(l, 'sdx', `${dxhat} * ${xhat}`)}  let md = sd * p.invN;
+${rowSum(v, 'sd', dxhat)}${rowSum(v, 'sdx', `${dxhat} * ${xhat}`)}  let md = sd * p.invN;
   let mdx = sdx * p.invN;
-${loopAll(l, `dx[base + j] = ${st(l, `rstd * (${dxhat} - md - ${xhat} * mdx)`, t)};`)}}
+${loopAll(v, `dx[base + j] = ${store(`rstd * (${dxhat} - md - ${xhat} * mdx)`, t)};`)}}
 `;
-  const kernel: Kernel = { key: `layernorm|bwd|${layoutKey(l)}|${t}`, params, storage: ['read', 'read', 'read', 'read', 'read', 'read_write'], source };
-  rt.dispatch(kernel, [c.x, c.gamma, c.mean, c.rstd, c.g, c.dx], { rows: c.rows, n: c.n, invN: 1 / c.n }, splitWorkgroups(groupsFor(l, c.rows), rt.limits.maxComputeWorkgroupsPerDimension));
+  }
+  const kernel: Kernel = { key: `layernorm|bwd|${key}|${t}`, params, storage: ['read', 'read', 'read', 'read', 'read', 'read_write'], source };
+  rt.dispatch(kernel, [c.x, c.gamma, c.mean, c.rstd, c.g, c.dx], { rows: c.rows, n: c.n, invN: 1 / c.n }, groupsFor(rt, variant, lanes, c.rows));
 }

@@ -18,8 +18,9 @@ import { subgroupLanes } from './wgsl.js';
  * (Hand-written probes without the ops layer: layer norm 0.35 → 0.19, softmax
  * 0.74 → 0.56; vec4 loads alone in `thread` gained nothing.) Rows whose
  * share per lane fits in registers are then loaded once instead of once per
- * pass (rows.ts cachedPerLane): softmax 0.57 → 0.35–0.45; layer norm at 768
- * gained nothing from it and streams.
+ * pass (rows.ts cachedPerLane): softmax 0.57 → 0.35–0.45. Layer norm has
+ * its own multi-row, one-pass-statistics form of this layout
+ * (layernorm-subgroup.ts), where register-kept rows measured slower.
  */
 export const MAX_ROW_LANES = 8;
 

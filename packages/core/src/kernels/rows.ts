@@ -115,8 +115,9 @@ ${prog.r2 ? `  var s2 = 0.0;
  * Rows short enough that each lane's share fits in registers (vec4s per lane,
  * rounded up to a power of two, at most this) are loaded once and kept,
  * instead of being read again by each of the two or three passes. Softmax
- * [1536×128] (4 per lane) went 0.57 → ~0.36 ms on lavapipe; layer norm
- * [128×768] (24, kept as 32) measured the same either way, so longer rows stream.
+ * [1536×128] (4 per lane) went 0.57 → ~0.36 ms on lavapipe, and measured
+ * 0.39 vs 0.60 again on 2026-11-26 ([1536×256], 8 per lane: the same either
+ * way); longer rows stream. Layer norm does not use this (layernorm-subgroup.ts).
  */
 export const MAX_CACHED_VEC4_PER_LANE = 8;
 

@@ -118,6 +118,23 @@ export const nnCases: OpCase[] = [
     ref: (x) => permuteRef(rows(permuteRef(x, [1, 0]), softmaxRow), [1, 0]),
     rtol: 1e-4,
   },
+  // Rows far from zero (mean ≈ 1000, σ ≈ 0.6): a variance taken as E[x²] − E[x]² in f32 loses
+  // every digit here (ulp of 1e6 is 0.06), so this pins each variant's variance as cancellation-free.
+  // 5 rows: one subgroup's rows plus one; 200 (vec4) and 201 (scalar) elements.
+  ...rowVariants.flatMap((variant) =>
+    [200, 201].map((n): OpCase => ({
+      ops: ['layerNorm'],
+      label: `layerNorm rows far from zero [5,${n}] ${variant}`,
+      inputs: [{ shape: [5, n], range: [999, 1001] }, { shape: [n] }, { shape: [n] }],
+      run: (x, w, b) => bg.layerNorm(x, w, b, 1e-12, { variant }),
+      ...rowRequires(variant),
+      ref: (x, w, b) => layerNormRef(x, w, b, 1e-12),
+      // The inputs' f32 ulp (6e-5 at 1000) over σ bounds what any f32 kernel can reach.
+      rtol: 5e-4,
+      atol: 5e-4,
+      noGrad: true,
+    })),
+  ),
   {
     ops: ['layerNorm'],
     label: 'layerNorm with BERT eps 1e-12 on a near-constant row',

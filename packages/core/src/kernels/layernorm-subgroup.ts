@@ -1,0 +1,131 @@
+import type { ParamLayout } from '../runtime/params.js';
+import type { DType } from '../tensor/dtype.js';
+import { enableF16, load, storageDecl, store } from './wgsl.js';
+
+/**
+ * Layer norm's `subgroup` layout (CPU adapters): L lanes of one subgroup
+ * share a row as in row-lanes.ts, but each subgroup takes ROWS_PER_SUBGROUP
+ * rows at once, so every γ/β element a lane loads serves that many rows, and
+ * the statistics come from one pass (Welford per lane, merged across lanes
+ * with Chan's formula) instead of a mean pass and a variance pass. Forward is
+ * then one read of x for the statistics and one for the output; backward one
+ * read of (x, g) for both of its sums and one for dx.
+ *
+ * Measured on lavapipe (2 cores), hand-written probes, ms per [128×768]
+ * affine forward: three streamed passes 0.26–0.28; one-pass statistics 0.21;
+ * plus 4 rows per subgroup 0.16 (2 rows 0.18, 8 rows 0.16, 16 rows 0.26:
+ * registers run out). Keeping each lane's share of a row in a register
+ * array (`array<vec4<f32>, N>`, indexed in a loop) was slower at every size
+ * tried (0.36 at 768; the op at [1024×256] took 1.3 ms against 0.5 streamed):
+ * llvmpipe puts such arrays in memory and gathers from them.
+ */
+export const LAYERNORM_ROWS_PER_SUBGROUP = 4;
+
+export interface LaneLayout {
+  lanes: number;
+  /** Rows read four elements at a time (f32, length a multiple of 4). */
+  vec4: boolean;
+}
+
+const R = LAYERNORM_ROWS_PER_SUBGROUP;
+const rowIds = Array.from({ length: R }, (_, r) => r);
+
+/** Workgroups of 64 lanes for `rows` rows. */
+export function layerNormSubgroupGroups(rows: number, lanes: number): number {
+  return Math.ceil((Math.ceil(rows / R) * lanes) / 64);
+}
+
+/**
+ * Header: `lane`, `cnt` (elements or vec4s per row), and per row r of this
+ * subgroup `row<r>` and `base<r>`. Rows past the end read the last row
+ * (their results are never stored), so every lane runs the same loops and
+ * reaches the shuffles in uniform control flow.
+ */
+function header(l: LaneLayout): string {
+  return `@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let flat = gid.x + gid.y * (nwg.x * 64u);
+  let group = flat / ${l.lanes}u;
+  let lane = flat % ${l.lanes}u;
+  let cnt = ${l.vec4 ? '(p.n >> 2u)' : 'p.n'};
+${rowIds.map((r) => `  let row${r} = group * ${R}u + ${r}u;\n  let base${r} = min(row${r}, p.rows - 1u) * cnt;\n`).join('')}`;
+}
+
+const vt = (l: LaneLayout) => (l.vec4 ? 'vec4<f32>' : 'f32');
+const ld = (l: LaneLayout, arr: string, idx: string, dtype: DType) => (l.vec4 ? `${arr}[${idx}]` : load(arr, idx, dtype));
+const st = (l: LaneLayout, expr: string, dtype: DType) => (l.vec4 ? expr : store(expr, dtype));
+const total = (l: LaneLayout, v: string) => (l.vec4 ? `dot(${v}, vec4<f32>(1.0))` : v);
+
+/** WGSL: sums `v` (an f32 var) over the row's lanes. a + b and b + a round alike, so every lane ends with the same value. */
+function laneSum(v: string, lanes: number): string {
+  let s = '';
+  for (let m = lanes >> 1; m >= 1; m >>= 1) s += `  ${v} = ${v} + subgroupShuffleXor(${v}, ${m}u);\n`;
+  return s;
+}
+
+/**
+ * WGSL: merges per-lane (count n, mean m, squared deviations q) across the
+ * row's lanes (Chan et al.). Written symmetrically in the two partners
+ * (products and sums of both sides, d² for the mean gap), so both compute
+ * bit-identical results and every lane of a row normalises with the same
+ * statistics.
+ */
+function laneMerge(n: string, m: string, q: string, lanes: number): string {
+  let s = '';
+  for (let k = lanes >> 1; k >= 1; k >>= 1) {
+    s += `  { let nb = subgroupShuffleXor(${n}, ${k}u); let mb = subgroupShuffleXor(${m}, ${k}u); let qb = subgroupShuffleXor(${q}, ${k}u);
+    let nt = ${n} + nb; let d = mb - ${m}; let inv = select(0.0, 1.0 / nt, nt > 0.0);
+    ${q} = (${q} + qb) + d * d * ((${n} * nb) * inv); ${m} = (${n} * ${m} + nb * mb) * inv; ${n} = nt; }\n`;
+  }
+  return s;
+}
+
+export function layerNormForwardSubgroupSource(l: LaneLayout, dtype: DType, params: ParamLayout): string {
+  const T = vt(l);
+  const x = (r: number) => ld(l, 'x', `base${r} + j`, dtype);
+  // Per lane: Welford over its elements (each vec4 component its own stream of c values), then the
+  // components merged (equal counts: mean of means, plus c·Σ(mᵢ − m)²), then the lanes.
+  const stats = rowIds
+    .map((r) =>
+      l.vec4
+        ? `  var n${r} = 4.0 * c;
+  var m${r} = dot(wm${r}, vec4<f32>(0.25));
+  let e${r} = wm${r} - m${r};
+  var q${r} = dot(wq${r}, vec4<f32>(1.0)) + c * dot(e${r}, e${r});
+${laneMerge(`n${r}`, `m${r}`, `q${r}`, l.lanes)}`
+        : `  var n${r} = c;
+  var m${r} = wm${r};
+  var q${r} = wq${r};
+${laneMerge(`n${r}`, `m${r}`, `q${r}`, l.lanes)}`,
+    )
+    .join('');
+  return `enable subgroups;
+${enableF16(dtype)}${params.wgsl()}${storageDecl(1, 'x', dtype, 'read', l.vec4)}${storageDecl(2, 'gamma', dtype, 'read', l.vec4)}${storageDecl(3, 'beta', dtype, 'read', l.vec4)}${storageDecl(4, 'y', dtype, 'read_write', l.vec4)}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
+${header(l)}${rowIds.map((r) => `  var wm${r} = ${T}(0.0);\n  var wq${r} = ${T}(0.0);\n`).join('')}  var c = 0.0;
+  for (var j = lane; j < cnt; j += ${l.lanes}u) {
+    c += 1.0;
+    let w = 1.0 / c;
+${rowIds.map((r) => `    { let v = ${x(r)}; let d = v - wm${r}; wm${r} += d * w; wq${r} += d * (v - wm${r}); }\n`).join('')}  }
+${stats}${rowIds.map((r) => `  let rstd${r} = inverseSqrt(q${r} * p.invN + p.eps);\n  if (lane == 0u && row${r} < p.rows) { meanOut[row${r}] = m${r}; rstdOut[row${r}] = rstd${r}; }\n`).join('')}  for (var j = lane; j < cnt; j += ${l.lanes}u) {
+    let g = ${ld(l, 'gamma', 'j', dtype)};
+    let b = ${ld(l, 'beta', 'j', dtype)};
+${rowIds.map((r) => `    if (row${r} < p.rows) { y[base${r} + j] = ${st(l, `(${x(r)} - m${r}) * rstd${r} * g + b`, dtype)}; }\n`).join('')}  }
+}
+`;
+}
+
+export function layerNormBackwardSubgroupSource(l: LaneLayout, dtype: DType, params: ParamLayout): string {
+  const T = vt(l);
+  const xhat = (r: number) => `((${ld(l, 'x', `base${r} + j`, dtype)} - mean${r}) * rstd${r})`;
+  const dxhat = (r: number) => `(${ld(l, 'g', `base${r} + j`, dtype)} * gm)`;
+  return `enable subgroups;
+${enableF16(dtype)}${params.wgsl()}${storageDecl(1, 'x', dtype, 'read', l.vec4)}${storageDecl(2, 'gamma', dtype, 'read', l.vec4)}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${storageDecl(5, 'g', dtype, 'read', l.vec4)}${storageDecl(6, 'dx', dtype, 'read_write', l.vec4)}
+${header(l)}${rowIds.map((r) => `  let mean${r} = meanIn[min(row${r}, p.rows - 1u)];\n  let rstd${r} = rstdIn[min(row${r}, p.rows - 1u)];\n  var ad${r} = ${T}(0.0);\n  var adx${r} = ${T}(0.0);\n`).join('')}  for (var j = lane; j < cnt; j += ${l.lanes}u) {
+    let gm = ${ld(l, 'gamma', 'j', dtype)};
+${rowIds.map((r) => `    { let dh = ${dxhat(r)}; ad${r} += dh; adx${r} += dh * ${xhat(r)}; }\n`).join('')}  }
+${rowIds.map((r) => `  var sd${r} = ${total(l, `ad${r}`)};\n${laneSum(`sd${r}`, l.lanes)}  var sdx${r} = ${total(l, `adx${r}`)};\n${laneSum(`sdx${r}`, l.lanes)}  let md${r} = sd${r} * p.invN;\n  let mdx${r} = sdx${r} * p.invN;\n`).join('')}  for (var j = lane; j < cnt; j += ${l.lanes}u) {
+    let gm = ${ld(l, 'gamma', 'j', dtype)};
+${rowIds.map((r) => `    if (row${r} < p.rows) { dx[base${r} + j] = ${st(l, `rstd${r} * (${dxhat(r)} - md${r} - ${xhat(r)} * mdx${r})`, dtype)}; }\n`).join('')}  }
+}
+`;
+}
