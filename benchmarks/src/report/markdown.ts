@@ -19,7 +19,7 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
   const lines: string[] = [];
   lines.push(`# Benchmarks on ${adapterName(run.adapter)}`);
   lines.push('');
-  lines.push(`- Adapter: vendor \`${run.adapter.vendor}\`, architecture \`${run.adapter.architecture}\`, ${run.adapter.isCPU ? 'a CPU (software) adapter' : 'a hardware GPU'}; timestamp queries ${run.adapter.features.includes('timestamp-query') ? 'available' : 'not available'}`);
+  lines.push(`- Adapter: vendor \`${run.adapter.vendor}\`${run.adapter.architecture ? `, architecture \`${run.adapter.architecture}\`` : ''}, ${run.adapter.isCPU ? 'a CPU (software) adapter' : 'a hardware GPU'}; timestamp queries ${run.adapter.features.includes('timestamp-query') ? 'available' : 'not available'}`);
   lines.push(`- Date: ${run.date} · commit \`${run.git.commit?.slice(0, 12) ?? 'unknown'}\`${run.git.dirty ? ' (with uncommitted changes)' : ''} · Node ${run.node} · ${run.tfjs ? run.tfjs.version : 'TF.js not run'}`);
   lines.push(`- Machine: ${m.cpus} × ${m.cpuModel}, ${fmtBytes(m.memoryBytes)}, ${m.os}; run took ${run.durationS.toFixed(0)} s`);
   if (wasContended(m)) {
