@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  AdamW, Dropout, LayerNorm, Linear, Module, attention, crossEntropy, manualSeed, memory, randn, scope, tensor, type Tensor,
+  AdamW, Dropout, LayerNorm, Linear, Module, attention, crossEntropy, getDefaultRuntime, manualSeed, memory, randn, scope, tensor, type Tensor,
 } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { seeded } from './helpers/check.js';
@@ -101,7 +101,7 @@ describe('training on the GPU', () => {
     model.dispose();
   });
 
-  test('a transformer block trains, and memory after step 20 equals memory after step 200', async () => {
+  test('a transformer block trains, and memory and bind groups after step 20 equal those after step 200', async () => {
     const rnd = seeded(5);
     const [b, t, dim, vocab] = [8, 6, 16, 10];
     // Task: is token 3 present among the unmasked positions?
@@ -118,6 +118,7 @@ describe('training on the GPU', () => {
     const opt = new AdamW(model.namedParameters(), { lr: 3e-3, maxGradNorm: 1 });
     const losses: number[] = [];
     let memAt20 = memory();
+    let bindGroupsAt20 = getDefaultRuntime().bindGroupStats();
     for (let step = 1; step <= 200; step++) {
       const loss = scope(() => {
         const l = crossEntropy(model.forward(xData, mask), y);
@@ -128,9 +129,13 @@ describe('training on the GPU', () => {
       });
       if (step === 1 || step % 20 === 0) losses.push(await loss.item());
       loss.dispose();
-      if (step === 20) memAt20 = memory();
+      if (step === 20) {
+        memAt20 = memory();
+        bindGroupsAt20 = getDefaultRuntime().bindGroupStats();
+      }
     }
     const memAt200 = memory();
+    const bindGroupsAt200 = getDefaultRuntime().bindGroupStats();
     console.log('block loss at step 1, then every 20 steps:', losses.map((l) => l.toFixed(3)).join(' '));
     console.log('memory at step 20:', memAt20, 'at step 200:', memAt200);
     expect(losses[losses.length - 1]).toBeLessThan(0.5 * losses[0]);
@@ -138,6 +143,10 @@ describe('training on the GPU', () => {
     expect(memAt200.liveBuffers).toBe(memAt20.liveBuffers);
     expect(memAt200.liveBytes).toBe(memAt20.liveBytes);
     expect(memAt200.pooledBytes).toBe(memAt20.pooledBytes);
+    // Steps 21–200 reuse the bind groups the first steps made (runtime/bind-groups.ts): the pool hands
+    // each step the buffers the step before had, so none is created after warm-up.
+    expect(bindGroupsAt200.misses).toBe(bindGroupsAt20.misses);
+    expect(bindGroupsAt200.hits - bindGroupsAt20.hits).toBeGreaterThan(180 * 10);
     for (const t0 of [embed, ids, xData, mask, y]) t0.dispose();
     opt.dispose();
     model.dispose();

@@ -23,8 +23,19 @@ export interface PoolStats {
   pooledBytes: number;
 }
 
+/**
+ * Free lists hand out their oldest buffer (lowest creation serial), not the
+ * last one released: a training step frees its buffers in another order than
+ * it took them, so last-released-first gave each step a different shuffle of
+ * the same buffers. Oldest-first gives a step that starts with the same free
+ * buffers the same buffer for each tensor as the step before, which is what
+ * lets the runtime's bind groups be reused (runtime/bind-groups.ts).
+ */
 export class BufferPool {
+  /** Per size class, sorted by serial, newest first: pop() takes the oldest. */
   private readonly free = new Map<number, GPUBuffer[]>();
+  private readonly serials = new WeakMap<GPUBuffer, number>();
+  private nextSerial = 0;
   private liveBuffers = 0;
   private liveBytes = 0;
   private pooledBuffers = 0;
@@ -46,6 +57,7 @@ export class BufferPool {
       this.pooledBytes -= size;
     } else {
       buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE });
+      this.serials.set(buffer, this.nextSerial++);
     }
     this.liveBuffers++;
     this.liveBytes += size;
@@ -63,7 +75,10 @@ export class BufferPool {
     }
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
-    list.push(buffer);
+    const serial = this.serials.get(buffer) ?? -1;
+    let at = list.length;
+    while (at > 0 && (this.serials.get(list[at - 1]) ?? -1) < serial) at--;
+    list.splice(at, 0, buffer);
     this.pooledBuffers++;
     this.pooledBytes += size;
   }

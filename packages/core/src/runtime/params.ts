@@ -23,11 +23,15 @@ export class ParamLayout {
     return this.fields.length * 4;
   }
 
-  /** `struct Params {...}` plus its binding at @group(0) @binding(0), or '' when empty. */
+  /**
+   * `struct Params {...}` plus its binding, or '' when empty. Params live in
+   * bind group 1 (a slot of the runtime's params arena), apart from the
+   * kernel's buffers in group 0, so each half's bind group is reused on its own.
+   */
   wgsl(): string {
     if (this.fields.length === 0) return '';
     const body = this.fields.map((f) => `  ${f.name}: ${f.type},`).join('\n');
-    return `struct Params {\n${body}\n}\n@group(0) @binding(0) var<uniform> p: Params;\n`;
+    return `struct Params {\n${body}\n}\n@group(1) @binding(0) var<uniform> p: Params;\n`;
   }
 
   /** Packs values (by field name) into bytes; missing names are an error. */

@@ -1,4 +1,5 @@
 import { DeviceError } from '../errors.js';
+import { BindGroupCache } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import type { BufferRange, Kernel, Workgroups } from './kernel.js';
 
@@ -18,11 +19,15 @@ export interface RuntimeOptions {
   adapterInfo?: Partial<Omit<AdapterDescription, 'isCPU' | 'features'>>;
   /** Dispatches recorded before a submit is forced (keeps the GPU fed). */
   maxDispatchesPerSubmit?: number;
+  /** Bind groups kept for reuse (bind-groups.ts); 0 makes one per dispatch. */
+  bindGroupCacheSize?: number;
 }
 
 /** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
 const PARAM_SLOT = 256;
 const PARAM_ARENA_SLOTS = 2048;
+/** Bind groups kept for reuse by default (bind-groups.ts): a few BERT-base training steps' worth of distinct dispatches. */
+export const BIND_GROUP_CACHE_SIZE = 4096;
 /** Reads expected to take less than this don't sleep before mapping (ms). */
 const SETTLE_MIN_MS = 8;
 /** Longest pre-map sleep (ms): a wrong estimate costs at most this. */
@@ -97,7 +102,12 @@ export class Runtime {
   private dispatches = 0;
   private readonly pipelines = new Map<string, PipelineEntry>();
   private readonly caches = new Map<string, ScratchCache>();
+  private readonly bindGroups: BindGroupCache;
   private readonly paramArena: GPUBuffer;
+  /** Bind group 1 of every kernel with params: one uniform binding, a slot of the arena. */
+  private readonly paramsLayout: GPUBindGroupLayout;
+  /** Bind groups of arena slots, by offset and size (they only ever name the arena, so they never go stale). */
+  private readonly paramGroups = new Map<number, GPUBindGroup>();
   private readonly paramBytes = new ArrayBuffer(PARAM_SLOT * PARAM_ARENA_SLOTS);
   private readonly paramView = new DataView(this.paramBytes);
   private paramSlots = 0;
@@ -122,6 +132,11 @@ export class Runtime {
     this.hasTimestamps = device.features.has('timestamp-query');
     this.limits = device.limits;
     this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 512;
+    this.bindGroups = new BindGroupCache(options.bindGroupCacheSize ?? BIND_GROUP_CACHE_SIZE);
+    this.paramsLayout = device.createBindGroupLayout({
+      label: 'params',
+      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } }],
+    });
     this.paramArena = device.createBuffer({
       size: this.paramBytes.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -167,6 +182,11 @@ export class Runtime {
     return [...this.pipelines.keys()];
   }
 
+  /** Bind groups kept for reuse, and how many dispatches found theirs there (hits) or made one (misses). */
+  bindGroupStats(): { size: number; hits: number; misses: number } {
+    return { size: this.bindGroups.size, hits: this.bindGroups.hits, misses: this.bindGroups.misses };
+  }
+
   /** Pipelines compiled so far and the milliseconds spent creating them. */
   pipelineStats(): { count: number; ms: number } {
     return { count: this.pipelineCount, ms: this.pipelineMs };
@@ -177,9 +197,6 @@ export class Runtime {
     if (entry) return entry;
     const t0 = performance.now();
     const entries: GPUBindGroupLayoutEntry[] = [];
-    if (kernel.params.fields.length > 0) {
-      entries.push({ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
-    }
     kernel.storage.forEach((access, i) => {
       entries.push({
         binding: i + 1,
@@ -200,7 +217,7 @@ export class Runtime {
     const module = this.device.createShaderModule({ code, label: kernel.key });
     const pipeline = this.device.createComputePipeline({
       label: kernel.key,
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: kernel.params.fields.length > 0 ? [layout, this.paramsLayout] : [layout] }),
       compute: { module, entryPoint: 'main' },
     });
     void this.device.popErrorScope().then((err) => {
@@ -314,7 +331,7 @@ export class Runtime {
       throw new Error(`kernel ${kernel.key}: ${x}×${y}×${z} workgroups exceed the limit ${maxDim}; use splitWorkgroups`);
     }
     const { pipeline, layout } = this.pipelineFor(kernel);
-    const entries: GPUBindGroupEntry[] = [];
+    let paramGroup: GPUBindGroup | null = null;
     if (kernel.params.fields.length > 0) {
       const bytes = kernel.params.byteSize;
       const slots = Math.ceil(bytes / PARAM_SLOT);
@@ -322,13 +339,19 @@ export class Runtime {
       const offset = this.paramSlots * PARAM_SLOT;
       kernel.params.pack(params, this.paramView, offset);
       this.paramSlots += slots;
-      entries.push({ binding: 0, resource: { buffer: this.paramArena, offset, size: Math.ceil(bytes / 16) * 16 } });
+      paramGroup = this.paramGroup(offset, Math.ceil(bytes / 16) * 16);
     }
-    buffers.forEach((b, i) => {
-      entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset, size: Math.max(4, Math.ceil(b.size / 4) * 4) } });
+    const resources: (readonly [object, number, number])[] = [];
+    for (const b of buffers) resources.push([b.buffer, b.offset, Math.max(4, Math.ceil(b.size / 4) * 4)]);
+    for (const view of textures) resources.push([view, 0, 0]);
+    const bindGroup = this.bindGroups.get(this.bindGroups.key(kernel.key, resources), () => {
+      const entries: GPUBindGroupEntry[] = [];
+      buffers.forEach((b, i) => {
+        entries.push({ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset, size: Math.max(4, Math.ceil(b.size / 4) * 4) } });
+      });
+      textures.forEach((view, i) => entries.push({ binding: buffers.length + 1 + i, resource: view }));
+      return this.device.createBindGroup({ layout, entries });
     });
-    textures.forEach((view, i) => entries.push({ binding: buffers.length + 1 + i, resource: view }));
-    const bindGroup = this.device.createBindGroup({ layout, entries });
     const t = this.timing;
     if (t?.keys && t.passes < t.maxPasses) {
       // Profiling: this dispatch alone in a pass, whose timestamps are its own.
@@ -338,9 +361,20 @@ export class Runtime {
     const pass = this.openPass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
+    if (paramGroup) pass.setBindGroup(1, paramGroup);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchesSinceRead++;
     if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
+  }
+
+  private paramGroup(offset: number, size: number): GPUBindGroup {
+    const key = offset * 65536 + size;
+    let group = this.paramGroups.get(key);
+    if (!group) {
+      group = this.device.createBindGroup({ layout: this.paramsLayout, entries: [{ binding: 0, resource: { buffer: this.paramArena, offset, size } }] });
+      this.paramGroups.set(key, group);
+    }
+    return group;
   }
 
   /** Records a buffer-to-buffer copy, in order with the dispatches around it. */
@@ -481,6 +515,7 @@ export class Runtime {
     // Recorded commands may still name cached objects: submit them before dropping anything.
     this.flush();
     for (const c of this.caches.values()) c.drop();
+    this.bindGroups.clear();
     this.pool.trim();
     for (const b of this.readStaging) b.destroy();
     this.readStaging.length = 0;

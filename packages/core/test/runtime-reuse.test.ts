@@ -1,0 +1,66 @@
+/**
+ * The two host-side reuse policies a training loop's dispatch cost rests on,
+ * without a GPU: the bind group cache (identity keys, LRU bound) and the
+ * buffer pool's oldest-first free lists.
+ */
+import { describe, expect, test } from 'vitest';
+import { BindGroupCache } from '../src/runtime/bind-groups.js';
+import { BufferPool } from '../src/runtime/buffer-pool.js';
+
+const group = (tag: string) => ({ tag }) as unknown as GPUBindGroup;
+
+describe('BindGroupCache', () => {
+  test('the same objects, offsets and sizes hit; another object, offset or size misses', () => {
+    const cache = new BindGroupCache(8);
+    const [a, b] = [{}, {}];
+    let made = 0;
+    const make = () => group(`g${made++}`);
+    const g1 = cache.get(cache.key('k', [[a, 0, 16]]), make);
+    expect(cache.get(cache.key('k', [[a, 0, 16]]), make)).toBe(g1);
+    expect(cache.get(cache.key('k', [[b, 0, 16]]), make)).not.toBe(g1);
+    expect(cache.get(cache.key('k', [[a, 256, 16]]), make)).not.toBe(g1);
+    expect(cache.get(cache.key('k', [[a, 0, 32]]), make)).not.toBe(g1);
+    expect(cache.get(cache.key('other', [[a, 0, 16]]), make)).not.toBe(g1);
+    expect({ hits: cache.hits, misses: cache.misses, made }).toEqual({ hits: 1, misses: 5, made: 5 });
+  });
+
+  test('past its capacity it drops the least recently used entry', () => {
+    const cache = new BindGroupCache(2);
+    const [x, y, z] = [{}, {}, {}];
+    const key = (o: object) => cache.key('k', [[o, 0, 4]]);
+    const gx = cache.get(key(x), () => group('x'));
+    cache.get(key(y), () => group('y'));
+    expect(cache.get(key(x), () => group('x2'))).toBe(gx); // x is now the most recent
+    cache.get(key(z), () => group('z')); // evicts y
+    expect(cache.size).toBe(2);
+    expect(cache.get(key(x), () => group('x3'))).toBe(gx);
+    expect((cache.get(key(y), () => group('y2')) as unknown as { tag: string }).tag).toBe('y2');
+  });
+
+  test('capacity 0 makes a bind group per call and keeps none', () => {
+    const cache = new BindGroupCache(0);
+    const o = {};
+    const g1 = cache.get(cache.key('k', [[o, 0, 4]]), () => group('1'));
+    const g2 = cache.get(cache.key('k', [[o, 0, 4]]), () => group('2'));
+    expect(g1).not.toBe(g2);
+    expect(cache.size).toBe(0);
+  });
+});
+
+describe('BufferPool', () => {
+  const fakeDevice = () => {
+    let n = 0;
+    return { createBuffer: ({ size }: { size: number }) => ({ size, id: n++, destroy() {} }) } as unknown as GPUDevice;
+  };
+
+  test('hands out the oldest free buffer of a size class, whatever order they were released in', () => {
+    const pool = new BufferPool(fakeDevice());
+    const [a, b, c] = [pool.acquire(1000), pool.acquire(1000), pool.acquire(1000)];
+    for (const buf of [c, a, b]) pool.release(buf);
+    expect([pool.acquire(1000), pool.acquire(1000), pool.acquire(1000)]).toEqual([a, b, c]);
+    pool.release(b);
+    pool.release(a);
+    expect(pool.acquire(1000)).toBe(a);
+    expect(pool.stats()).toEqual({ liveBuffers: 2, liveBytes: 2 * 1024, pooledBuffers: 1, pooledBytes: 1024 });
+  });
+});
