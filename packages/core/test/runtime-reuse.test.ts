@@ -50,8 +50,14 @@ describe('BindGroupCache', () => {
 describe('BufferPool', () => {
   const fakeDevice = () => {
     let n = 0;
-    return { createBuffer: ({ size }: { size: number }) => ({ size, id: n++, destroy() {} }) } as unknown as GPUDevice;
+    return {
+      createBuffer: ({ size }: { size: number }) => {
+        const b = { size, id: n++, destroyed: false, destroy: () => void (b.destroyed = true) };
+        return b;
+      },
+    } as unknown as GPUDevice;
   };
+  const destroyed = (b: GPUBuffer) => (b as unknown as { destroyed: boolean }).destroyed;
 
   test('hands out the oldest free buffer of a size class, whatever order they were released in', () => {
     const pool = new BufferPool(fakeDevice());
@@ -62,5 +68,25 @@ describe('BufferPool', () => {
     pool.release(a);
     expect(pool.acquire(1000)).toBe(a);
     expect(pool.stats()).toEqual({ liveBuffers: 2, liveBytes: 2 * 1024, pooledBuffers: 1, pooledBytes: 1024 });
+  });
+
+  test('over its byte cap it drops the buffers released longest ago, not the one just released', () => {
+    const pool = new BufferPool(fakeDevice(), 4096);
+    const cold = pool.acquire(2048);
+    pool.release(cold); // an earlier phase's buffer, never asked for again
+    const [a, b] = [pool.acquire(1024), pool.acquire(1024)];
+    pool.release(a);
+    pool.release(b); // 4096 pooled: at the cap, nothing dropped
+    expect(pool.stats().pooledBytes).toBe(4096);
+    const c = pool.acquire(1024); // a (oldest)
+    const d = pool.acquire(1024); // b
+    const e = pool.acquire(1024); // new
+    expect([c, d]).toEqual([a, b]);
+    for (const x of [c, d, e]) pool.release(x); // 5120 would be pooled: the cold buffer goes
+    expect(pool.stats()).toEqual({ liveBuffers: 0, liveBytes: 0, pooledBuffers: 3, pooledBytes: 3072 });
+    pool.destroyDeferred();
+    expect(destroyed(cold)).toBe(true);
+    expect([a, b, e].some(destroyed)).toBe(false);
+    expect([pool.acquire(1024), pool.acquire(1024), pool.acquire(1024)]).toEqual([a, b, e]);
   });
 });

@@ -35,6 +35,8 @@ export class BufferPool {
   /** Per size class, sorted by serial, newest first: pop() takes the oldest. */
   private readonly free = new Map<number, GPUBuffer[]>();
   private readonly serials = new WeakMap<GPUBuffer, number>();
+  /** Pooled buffers in the order they were released, oldest first (what the cap evicts first). */
+  private readonly released = new Set<GPUBuffer>();
   private nextSerial = 0;
   private liveBuffers = 0;
   private liveBytes = 0;
@@ -53,6 +55,7 @@ export class BufferPool {
     const list = this.free.get(size);
     let buffer = list?.pop();
     if (buffer) {
+      this.released.delete(buffer);
       this.pooledBuffers--;
       this.pooledBytes -= size;
     } else {
@@ -68,19 +71,35 @@ export class BufferPool {
     const size = buffer.size;
     this.liveBuffers--;
     this.liveBytes -= size;
-    if (this.pooledBytes + size > this.maxPooledBytes) {
-      // Commands recorded but not yet submitted may still use it: destroy after the next submit.
-      this.deferred.push(buffer);
-      return;
-    }
     let list = this.free.get(size);
     if (!list) this.free.set(size, (list = []));
     const serial = this.serials.get(buffer) ?? -1;
     let at = list.length;
     while (at > 0 && (this.serials.get(list[at - 1]) ?? -1) < serial) at--;
     list.splice(at, 0, buffer);
+    this.released.add(buffer);
     this.pooledBuffers++;
     this.pooledBytes += size;
+    // Over the cap, the buffers released longest ago go first: they belong to
+    // work that has stopped (another model, an earlier phase), while the one
+    // just released will likely be asked for again next step. (Dropping the
+    // new one instead left a training loop after a bigger workload creating,
+    // and Dawn zero-filling, fresh buffers every step.)
+    for (const cold of this.released) {
+      if (this.pooledBytes <= this.maxPooledBytes) break;
+      this.evict(cold);
+    }
+  }
+
+  /** Takes a pooled buffer out of its free list; destroyed after the next submit (recorded commands may still use it). */
+  private evict(buffer: GPUBuffer): void {
+    const list = this.free.get(buffer.size);
+    const i = list ? list.indexOf(buffer) : -1;
+    if (i >= 0) list!.splice(i, 1);
+    this.released.delete(buffer);
+    this.pooledBuffers--;
+    this.pooledBytes -= buffer.size;
+    this.deferred.push(buffer);
   }
 
   /** Destroys buffers released over the cap; the runtime calls it right after each submit. */
@@ -93,6 +112,7 @@ export class BufferPool {
   trim(): void {
     for (const list of this.free.values()) for (const b of list) b.destroy();
     this.free.clear();
+    this.released.clear();
     this.pooledBuffers = 0;
     this.pooledBytes = 0;
   }
