@@ -111,28 +111,34 @@ function storeStat(v: BasicVariant, stmt: string): string {
   return v === 'thread' ? `  ${stmt}\n` : `  if (inRange && lid == 0u) { ${stmt} }\n`;
 }
 
+/** The kernel key suffix and WGSL of one layer norm direction: the subgroup layout's, or a basic variant's. */
+function chooseSource(
+  rt: Runtime,
+  variant: RowVariant,
+  dtype: DType,
+  n: number,
+  subgroupSource: (l: LaneLayout) => string,
+  basicSource: (v: BasicVariant) => string,
+): { key: string; source: () => string; lanes: LaneLayout | null } {
+  if (variant === 'subgroup') {
+    const lanes = laneLayout(rt, dtype, n);
+    return { key: laneKey(lanes), source: () => subgroupSource(lanes), lanes };
+  }
+  return { key: variant, source: () => basicSource(variant), lanes: null };
+}
+
 export function runLayerNormForward(rt: Runtime, c: LayerNormForwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
   const t = c.dtype;
   const variant = c.variant ?? chooseRowVariant(rt, c.n);
   const params = new ParamLayout().add('rows').add('n').add('eps', 'f32').add('invN', 'f32');
-  const lanes = variant === 'subgroup' ? laneLayout(rt, t, c.n) : null;
-  let key: string;
-  let source: () => string;
-  if (lanes) {
-    key = laneKey(lanes);
-    source = () => layerNormForwardSubgroupSource(lanes, t, params);
-  } else {
-    const v = variant as BasicVariant;
-    key = v;
-    const x = load('x', 'base + j', t);
-    source = () => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'beta', t, 'read')}${storageDecl(4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
+  const x = load('x', 'base + j', t);
+  const { key, source, lanes } = chooseSource(rt, variant, t, c.n, (l) => layerNormForwardSubgroupSource(l, t, params), (v) => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'beta', t, 'read')}${storageDecl(4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
 ${rowHeader(v)}  let shift = ${load('x', 'min(row, p.rows - 1u) * p.n', t)};
 ${rowSum(v, 'sx', `${x} - shift`)}  let mean = shift + sx * p.invN;
 ${rowSum(v, 'sq', `(${x} - mean) * (${x} - mean)`)}  let rstd = inverseSqrt(sq * p.invN + p.eps);
 ${storeStat(v, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(v, `y[base + j] = ${store(`(${x} - mean) * rstd * ${load('gamma', 'j', t)} + ${load('beta', 'j', t)}`, t)};`)}}
-`;
-  }
+`);
   const kernel: Kernel = { key: `layernorm|fwd|${key}|${t}`, params, storage: ['read', 'read', 'read', 'read_write', 'read_write', 'read_write'], source };
   rt.dispatch(kernel, [c.x, c.gamma, c.beta, c.y, c.mean, c.rstd], { rows: c.rows, n: c.n, eps: c.eps, invN: 1 / c.n }, groupsFor(rt, variant, lanes, c.rows));
 }
@@ -142,25 +148,15 @@ export function runLayerNormBackward(rt: Runtime, c: LayerNormBackwardCall): voi
   const t = c.dtype;
   const variant = c.variant ?? chooseRowVariant(rt, c.n);
   const params = new ParamLayout().add('rows').add('n').add('invN', 'f32');
-  const lanes = variant === 'subgroup' ? laneLayout(rt, t, c.n) : null;
-  let key: string;
-  let source: () => string;
-  if (lanes) {
-    key = laneKey(lanes);
-    source = () => layerNormBackwardSubgroupSource(lanes, t, params);
-  } else {
-    const v = variant as BasicVariant;
-    key = v;
-    const xhat = `((${load('x', 'base + j', t)} - mean) * rstd)`;
-    const dxhat = `(${load('g', 'base + j', t)} * ${load('gamma', 'j', t)})`;
-    source = () => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${storageDecl(5, 'g', t, 'read')}${storageDecl(6, 'dx', t, 'read_write')}
+  const xhat = `((${load('x', 'base + j', t)} - mean) * rstd)`;
+  const dxhat = `(${load('g', 'base + j', t)} * ${load('gamma', 'j', t)})`;
+  const { key, source, lanes } = chooseSource(rt, variant, t, c.n, (l) => layerNormBackwardSubgroupSource(l, t, params), (v) => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${storageDecl(5, 'g', t, 'read')}${storageDecl(6, 'dx', t, 'read_write')}
 ${rowHeader(v)}  let mean = meanIn[min(row, p.rows - 1u)];
   let rstd = rstdIn[min(row, p.rows - 1u)];
 ${rowSum(v, 'sd', dxhat)}${rowSum(v, 'sdx', `${dxhat} * ${xhat}`)}  let md = sd * p.invN;
   let mdx = sdx * p.invN;
 ${loopAll(v, `dx[base + j] = ${store(`rstd * (${dxhat} - md - ${xhat} * mdx)`, t)};`)}}
-`;
-  }
+`);
   const kernel: Kernel = { key: `layernorm|bwd|${key}|${t}`, params, storage: ['read', 'read', 'read', 'read', 'read', 'read_write'], source };
   rt.dispatch(kernel, [c.x, c.gamma, c.mean, c.rstd, c.g, c.dx], { rows: c.rows, n: c.n, invN: 1 / c.n }, groupsFor(rt, variant, lanes, c.rows));
 }
