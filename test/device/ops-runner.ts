@@ -1,11 +1,13 @@
 /**
  * The shared op suite as a plain Node program (no vitest), so it can run on
- * a machine that has a GPU but no npm: every case through checkOp, then the
- * coverage check. Built into one file by scripts/device-pack.mjs.
+ * a machine that has a GPU but no npm: every case through checkOp, the fused
+ * AdamW against its float64 reference, then the coverage check. Built into
+ * one file by scripts/device-pack.mjs.
  */
 import { listOps, memory } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { families } from 'bamgpu:op-families';
+import { ADAMW_CASES, adamwCaseLabel, checkAdamW } from '../../packages/core/test/helpers/adamw-check.js';
 import { checkOp, covered, unsupported } from '../../packages/core/test/helpers/check.js';
 
 const rt = await initNode();
@@ -37,6 +39,17 @@ for (const [family, cases] of families) {
     }
     const ms = performance.now() - t;
     if (ms > 2000) console.log(`  ✓ ${family} › ${c.label} (${(ms / 1000).toFixed(1)} s)`);
+  }
+}
+// The fused optimiser is not an op, so it has its own float64 check (the Node suite runs it too).
+for (const c of ADAMW_CASES) {
+  try {
+    await checkAdamW(c);
+    passed++;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    failed.push(`optim › AdamW ${adamwCaseLabel(c)}: ${msg.split('\n')[0]}`);
+    console.log(`  ✗ optim › AdamW ${adamwCaseLabel(c)}: ${msg.split('\n')[0]}`);
   }
 }
 const missing = listOps().filter((o) => !covered.has(o.name)).map((o) => o.name);
