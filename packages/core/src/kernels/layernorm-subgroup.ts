@@ -1,5 +1,6 @@
 import type { ParamLayout } from '../runtime/params.js';
 import type { DType } from '../tensor/dtype.js';
+import { butterfly, fold4, laneLoop, subgroupRowGroups } from './row-lanes.js';
 import { enableF16, load, storageDecl, store } from './wgsl.js';
 
 /**
@@ -32,7 +33,7 @@ const rowIds = Array.from({ length: R }, (_, r) => r);
 
 /** Workgroups of 64 lanes for `rows` rows. */
 export function layerNormSubgroupGroups(rows: number, lanes: number): number {
-  return Math.ceil((Math.ceil(rows / R) * lanes) / 64);
+  return subgroupRowGroups(Math.ceil(rows / R), lanes);
 }
 
 /**
@@ -54,14 +55,9 @@ ${rowIds.map((r) => `  let row${r} = group * ${R}u + ${r}u;\n  let base${r} = mi
 const vt = (l: LaneLayout) => (l.vec4 ? 'vec4<f32>' : 'f32');
 const ld = (l: LaneLayout, arr: string, idx: string, dtype: DType) => (l.vec4 ? `${arr}[${idx}]` : load(arr, idx, dtype));
 const st = (l: LaneLayout, expr: string, dtype: DType) => (l.vec4 ? expr : store(expr, dtype));
-const total = (l: LaneLayout, v: string) => (l.vec4 ? `dot(${v}, vec4<f32>(1.0))` : v);
-
-/** WGSL: sums `v` (an f32 var) over the row's lanes. a + b and b + a round alike, so every lane ends with the same value. */
-function laneSum(v: string, lanes: number): string {
-  let s = '';
-  for (let m = lanes >> 1; m >= 1; m >>= 1) s += `  ${v} = ${v} + subgroupShuffleXor(${v}, ${m}u);\n`;
-  return s;
-}
+const total = (l: LaneLayout, v: string) => (l.vec4 ? fold4(v, '+') : v);
+/** Each lane's walk over its share of the rows: the streamed lane loop of row-lanes.ts, with a multi-line body. */
+const lanesOf = (l: LaneLayout, body: string) => laneLoop(l.lanes, 0, `\n${body}  `);
 
 /**
  * WGSL: merges per-lane (count n, mean m, squared deviations q) across the
@@ -85,32 +81,28 @@ export function layerNormForwardSubgroupSource(l: LaneLayout, dtype: DType, para
   const x = (r: number) => ld(l, 'x', `base${r} + j`, dtype);
   // Per lane: Welford over its elements (each vec4 component its own stream of c values), then the
   // components merged (equal counts: mean of means, plus c·Σ(mᵢ − m)²), then the lanes.
-  const stats = rowIds
-    .map((r) =>
-      l.vec4
-        ? `  var n${r} = 4.0 * c;
+  const laneStats = (r: number) =>
+    l.vec4
+      ? `  var n${r} = 4.0 * c;
   var m${r} = dot(wm${r}, vec4<f32>(0.25));
   let e${r} = wm${r} - m${r};
   var q${r} = dot(wq${r}, vec4<f32>(1.0)) + c * dot(e${r}, e${r});
-${laneMerge(`n${r}`, `m${r}`, `q${r}`, l.lanes)}`
-        : `  var n${r} = c;
+`
+      : `  var n${r} = c;
   var m${r} = wm${r};
   var q${r} = wq${r};
-${laneMerge(`n${r}`, `m${r}`, `q${r}`, l.lanes)}`,
-    )
-    .join('');
+`;
+  const stats = rowIds.map((r) => `${laneStats(r)}${laneMerge(`n${r}`, `m${r}`, `q${r}`, l.lanes)}`).join('');
+  const welford = `    c += 1.0;
+    let w = 1.0 / c;
+${rowIds.map((r) => `    { let v = ${x(r)}; let d = v - wm${r}; wm${r} += d * w; wq${r} += d * (v - wm${r}); }\n`).join('')}`;
+  const normalise = `    let g = ${ld(l, 'gamma', 'j', dtype)};
+    let b = ${ld(l, 'beta', 'j', dtype)};
+${rowIds.map((r) => `    if (row${r} < p.rows) { y[base${r} + j] = ${st(l, `(${x(r)} - m${r}) * rstd${r} * g + b`, dtype)}; }\n`).join('')}`;
   return `enable subgroups;
 ${enableF16(dtype)}${params.wgsl()}${storageDecl(1, 'x', dtype, 'read', l.vec4)}${storageDecl(2, 'gamma', dtype, 'read', l.vec4)}${storageDecl(3, 'beta', dtype, 'read', l.vec4)}${storageDecl(4, 'y', dtype, 'read_write', l.vec4)}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
 ${header(l)}${rowIds.map((r) => `  var wm${r} = ${T}(0.0);\n  var wq${r} = ${T}(0.0);\n`).join('')}  var c = 0.0;
-  for (var j = lane; j < cnt; j += ${l.lanes}u) {
-    c += 1.0;
-    let w = 1.0 / c;
-${rowIds.map((r) => `    { let v = ${x(r)}; let d = v - wm${r}; wm${r} += d * w; wq${r} += d * (v - wm${r}); }\n`).join('')}  }
-${stats}${rowIds.map((r) => `  let rstd${r} = inverseSqrt(q${r} * p.invN + p.eps);\n  if (lane == 0u && row${r} < p.rows) { meanOut[row${r}] = m${r}; rstdOut[row${r}] = rstd${r}; }\n`).join('')}  for (var j = lane; j < cnt; j += ${l.lanes}u) {
-    let g = ${ld(l, 'gamma', 'j', dtype)};
-    let b = ${ld(l, 'beta', 'j', dtype)};
-${rowIds.map((r) => `    if (row${r} < p.rows) { y[base${r} + j] = ${st(l, `(${x(r)} - m${r}) * rstd${r} * g + b`, dtype)}; }\n`).join('')}  }
-}
+${lanesOf(l, welford)}${stats}${rowIds.map((r) => `  let rstd${r} = inverseSqrt(q${r} * p.invN + p.eps);\n  if (lane == 0u && row${r} < p.rows) { meanOut[row${r}] = m${r}; rstdOut[row${r}] = rstd${r}; }\n`).join('')}${lanesOf(l, normalise)}}
 `;
 }
 
@@ -118,14 +110,15 @@ export function layerNormBackwardSubgroupSource(l: LaneLayout, dtype: DType, par
   const T = vt(l);
   const xhat = (r: number) => `((${ld(l, 'x', `base${r} + j`, dtype)} - mean${r}) * rstd${r})`;
   const dxhat = (r: number) => `(${ld(l, 'g', `base${r} + j`, dtype)} * gm)`;
+  const sums = `    let gm = ${ld(l, 'gamma', 'j', dtype)};
+${rowIds.map((r) => `    { let dh = ${dxhat(r)}; ad${r} += dh; adx${r} += dh * ${xhat(r)}; }\n`).join('')}`;
+  const merged = rowIds
+    .map((r) => `  var sd${r} = ${total(l, `ad${r}`)};\n${butterfly(`sd${r}`, l.lanes, '+')}  var sdx${r} = ${total(l, `adx${r}`)};\n${butterfly(`sdx${r}`, l.lanes, '+')}  let md${r} = sd${r} * p.invN;\n  let mdx${r} = sdx${r} * p.invN;\n`)
+    .join('');
+  const grads = `    let gm = ${ld(l, 'gamma', 'j', dtype)};
+${rowIds.map((r) => `    if (row${r} < p.rows) { dx[base${r} + j] = ${st(l, `rstd${r} * (${dxhat(r)} - md${r} - ${xhat(r)} * mdx${r})`, dtype)}; }\n`).join('')}`;
   return `enable subgroups;
 ${enableF16(dtype)}${params.wgsl()}${storageDecl(1, 'x', dtype, 'read', l.vec4)}${storageDecl(2, 'gamma', dtype, 'read', l.vec4)}${storageDecl(3, 'meanIn', 'float32', 'read')}${storageDecl(4, 'rstdIn', 'float32', 'read')}${storageDecl(5, 'g', dtype, 'read', l.vec4)}${storageDecl(6, 'dx', dtype, 'read_write', l.vec4)}
-${header(l)}${rowIds.map((r) => `  let mean${r} = meanIn[min(row${r}, p.rows - 1u)];\n  let rstd${r} = rstdIn[min(row${r}, p.rows - 1u)];\n  var ad${r} = ${T}(0.0);\n  var adx${r} = ${T}(0.0);\n`).join('')}  for (var j = lane; j < cnt; j += ${l.lanes}u) {
-    let gm = ${ld(l, 'gamma', 'j', dtype)};
-${rowIds.map((r) => `    { let dh = ${dxhat(r)}; ad${r} += dh; adx${r} += dh * ${xhat(r)}; }\n`).join('')}  }
-${rowIds.map((r) => `  var sd${r} = ${total(l, `ad${r}`)};\n${laneSum(`sd${r}`, l.lanes)}  var sdx${r} = ${total(l, `adx${r}`)};\n${laneSum(`sdx${r}`, l.lanes)}  let md${r} = sd${r} * p.invN;\n  let mdx${r} = sdx${r} * p.invN;\n`).join('')}  for (var j = lane; j < cnt; j += ${l.lanes}u) {
-    let gm = ${ld(l, 'gamma', 'j', dtype)};
-${rowIds.map((r) => `    if (row${r} < p.rows) { dx[base${r} + j] = ${st(l, `rstd${r} * (${dxhat(r)} - md${r} - ${xhat(r)} * mdx${r})`, dtype)}; }\n`).join('')}  }
-}
+${header(l)}${rowIds.map((r) => `  let mean${r} = meanIn[min(row${r}, p.rows - 1u)];\n  let rstd${r} = rstdIn[min(row${r}, p.rows - 1u)];\n  var ad${r} = ${T}(0.0);\n  var adx${r} = ${T}(0.0);\n`).join('')}${lanesOf(l, sums)}${merged}${lanesOf(l, grads)}}
 `;
 }
