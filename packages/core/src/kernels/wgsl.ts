@@ -2,35 +2,35 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { wgslType } from '../tensor/dtype.js';
 
+/**
+ * erfc and GELU (forward and derivative) on `T` (f32, or vec4<f32> for the
+ * vec4 elementwise kernels: the same arithmetic per lane), named with
+ * `suffix`. erfc has fractional error < 1.2e-7 everywhere (Chebyshev fit,
+ * Numerical Recipes §6.2), so GELU stays accurate in its negative tail where
+ * 1+erf cancels.
+ */
+function geluHelpers(suffix: string, T: string): Record<string, string> {
+  const erfc = `erfc_f${suffix}`;
+  return {
+    [erfc]: `fn ${erfc}(z: ${T}) -> ${T} {
+  let a = abs(z);
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let r = t * exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(2.0 - r, r, z >= ${T}(0.0));
+}`,
+    [`gelu_f${suffix}`]: `fn gelu_f${suffix}(x: ${T}) -> ${T} { return 0.5 * x * ${erfc}(-x * 0.70710678118654752); }`,
+    [`gelu_grad_f${suffix}`]: `fn gelu_grad_f${suffix}(x: ${T}) -> ${T} {
+  return 0.5 * ${erfc}(-x * 0.70710678118654752) + x * 0.39894228040143268 * exp(-0.5 * x * x);
+}`,
+  };
+}
+
 /** Shared WGSL helpers: a kernel includes only the ones its code names. */
 export const WGSL_HELPERS: Record<string, string> = {
-  // erfc with fractional error < 1.2e-7 everywhere (Chebyshev fit, Numerical
-  // Recipes §6.2), so GELU stays accurate in its negative tail where 1+erf cancels.
-  erfc_f: `fn erfc_f(z: f32) -> f32 {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.5 * a);
-  let r = t * exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-    t * (-0.82215223 + t * 0.17087277)))))))));
-  return select(2.0 - r, r, z >= 0.0);
-}`,
-  gelu_f: `fn gelu_f(x: f32) -> f32 { return 0.5 * x * erfc_f(-x * 0.70710678118654752); }`,
-  gelu_grad_f: `fn gelu_grad_f(x: f32) -> f32 {
-  return 0.5 * erfc_f(-x * 0.70710678118654752) + x * 0.39894228040143268 * exp(-0.5 * x * x);
-}`,
-  // The same three on four lanes, for vec4 elementwise kernels (identical arithmetic per lane).
-  erfc_f4: `fn erfc_f4(z: vec4<f32>) -> vec4<f32> {
-  let a = abs(z);
-  let t = 1.0 / (1.0 + 0.5 * a);
-  let r = t * exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-    t * (-0.82215223 + t * 0.17087277)))))))));
-  return select(2.0 - r, r, z >= vec4<f32>(0.0));
-}`,
-  gelu_f4: `fn gelu_f4(x: vec4<f32>) -> vec4<f32> { return 0.5 * x * erfc_f4(-x * 0.70710678118654752); }`,
-  gelu_grad_f4: `fn gelu_grad_f4(x: vec4<f32>) -> vec4<f32> {
-  return 0.5 * erfc_f4(-x * 0.70710678118654752) + x * 0.39894228040143268 * exp(-0.5 * x * x);
-}`,
+  ...geluHelpers('', 'f32'),
+  ...geluHelpers('4', 'vec4<f32>'),
   // tanh without overflow for large |x| and without cancellation near 0.
   tanh_f: `fn tanh_f(x: f32) -> f32 {
   let a = abs(x);
