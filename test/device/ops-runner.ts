@@ -16,6 +16,12 @@ console.log(`adapter: ${a.vendor} | ${a.device} | ${a.description} | features ${
 let passed = 0;
 const failed: string[] = [];
 const t0 = performance.now();
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const errorLine = (e: unknown) => errorText(e).split('\n')[0];
+const fail = (label: string, e: unknown) => {
+  failed.push(`${label}: ${errorLine(e)}`);
+  console.log(`  ✗ ${label}: ${errorLine(e)}`);
+};
 for (const [family, cases] of families) {
   for (const c of cases) {
     const t = performance.now();
@@ -28,13 +34,11 @@ for (const [family, cases] of families) {
       await checkOp(c);
       passed++;
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (/lacks the shader-f16 feature/.test(msg)) {
+      if (/lacks the shader-f16 feature/.test(errorText(e))) {
         console.log(`  - ${family} › ${c.label}: skipped (adapter lacks shader-f16)`);
         continue;
       }
-      failed.push(`${family} › ${c.label}: ${msg.split('\n')[0]}`);
-      console.log(`  ✗ ${family} › ${c.label}: ${msg.split('\n')[0]}`);
+      fail(`${family} › ${c.label}`, e);
       continue;
     }
     const ms = performance.now() - t;
@@ -47,9 +51,7 @@ for (const c of ADAMW_CASES) {
     await checkAdamW(c);
     passed++;
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    failed.push(`optim › AdamW ${adamwCaseLabel(c)}: ${msg.split('\n')[0]}`);
-    console.log(`  ✗ optim › AdamW ${adamwCaseLabel(c)}: ${msg.split('\n')[0]}`);
+    fail(`optim › AdamW ${adamwCaseLabel(c)}`, e);
   }
 }
 const missing = listOps().filter((o) => !covered.has(o.name)).map((o) => o.name);
