@@ -7,8 +7,8 @@ export type StorageAccess = 'read' | 'read_write';
  * A compiled-once compute program. Kernels are pure descriptions: the WGSL
  * text is generated from a spec and cached by `key`; shapes travel in the
  * params uniform so one pipeline serves every shape with the same key.
- * Binding 0 is the params uniform (when it has fields); storage bindings
- * follow from 1 in the order of `storage`.
+ * The params uniform (when it has fields) is binding 0 of bind group 1;
+ * storage bindings are group 0 from binding 1, in the order of `storage`.
  */
 export interface Kernel {
   key: string;

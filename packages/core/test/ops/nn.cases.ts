@@ -70,8 +70,9 @@ export const nnCases: OpCase[] = [
       },
     ]),
   ),
-  // Rows too long to keep in registers (over 32 vec4s per lane): the subgroup layout streams them,
-  // forward and backward, gradients included.
+  // Rows too long to keep in registers (33 vec4s per lane, past rows.ts MAX_CACHED_VEC4_PER_LANE):
+  // the softmax family streams them, as layer norm's subgroup layout always does; forward and
+  // backward, gradients included.
   ...(['softmax', 'logSoftmax', 'layerNorm'] as const).map((op): OpCase => ({
     ops: [op],
     label: `${op} [2,1040] subgroup, streamed rows`,
