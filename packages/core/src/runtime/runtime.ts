@@ -2,6 +2,7 @@ import { DeviceError } from '../errors.js';
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import type { BufferRange, Kernel, Workgroups } from './kernel.js';
+import { SettleEstimator } from './settle.js';
 
 /** What the adapter says about itself, plus whether it runs on the CPU. */
 export interface AdapterDescription {
@@ -28,17 +29,6 @@ const PARAM_SLOT = 256;
 const PARAM_ARENA_SLOTS = 2048;
 /** Bind groups kept for reuse by default (bind-groups.ts): a few BERT-base training steps' worth of distinct dispatches. */
 export const BIND_GROUP_CACHE_SIZE = 4096;
-/** Reads expected to take less than this don't sleep before mapping (ms). */
-const SETTLE_MIN_MS = 8;
-/** Longest pre-map sleep (ms): a wrong estimate costs at most this. */
-const SETTLE_MAX_MS = 2000;
-/** Share of the expected GPU time slept before waiting; the wait catches the rest. */
-const SETTLE_FRACTION = 0.6;
-/**
- * A wait after the sleep shorter than this (ms) means the GPU had finished
- * before the sleep ended, so the measured time overstates the work.
- */
-const OVERSLEPT_MS = 0.5;
 /** Compute passes one timeGPU() call can time (each pass writes two timestamps). */
 const TIMING_MAX_PASSES = 256;
 /** Dispatches a per-kernel timeGPU() call can time, each in its own pass; later ones run untimed. */
@@ -116,8 +106,8 @@ export class Runtime {
   private readonly readStaging: GPUBuffer[] = [];
   private lostMessage: string | null = null;
   private readonly errors: string[] = [];
-  /** Recent milliseconds per dispatch between reads, to sleep instead of letting dawn.node busy-poll. */
-  private readonly msPerDispatch: number[] = [];
+  /** How long to sleep before a wait on CPU adapters, instead of letting dawn.node busy-poll a GPU core. */
+  private readonly settler = new SettleEstimator();
   private dispatchesSinceRead = 0;
   private pipelineCount = 0;
   private pipelineMs = 0;
@@ -449,16 +439,10 @@ export class Runtime {
     const padded = Math.max(4, Math.ceil(size / 4) * 4);
     const staging = this.acquireReadStaging(padded);
     this.closePass().copyBufferToBuffer(src.buffer, src.offset, staging, 0, padded);
-    const t0 = performance.now();
-    const work = this.dispatchesSinceRead;
-    this.dispatchesSinceRead = 0;
-    this.flush();
-    const woke = await this.settle(work);
     const lost = this.device.lost.then(() => {
       throw new DeviceError(`GPU device lost during a read (${this.lostMessage ?? 'unknown reason'})`);
     });
-    await Promise.race([staging.mapAsync(GPUMapMode.READ, 0, padded), lost]);
-    this.noteLatency(t0, woke, work);
+    await this.waitFor(() => Promise.race([staging.mapAsync(GPUMapMode.READ, 0, padded), lost]));
     const out = staging.getMappedRange(0, padded).slice(0, size);
     staging.unmap();
     if (this.readStaging.length < 8) this.readStaging.push(staging);
@@ -468,43 +452,26 @@ export class Runtime {
   }
 
   /**
-   * dawn.node busy-polls a CPU core while a map is pending; on CPU adapters
-   * that core is the GPU. Sleep for part of the expected time first, expected
-   * from the fastest recent milliseconds per dispatch (so light work after
-   * heavy work is not overslept). Returns when the sleep ended (null: none).
+   * Submits everything recorded and waits on it with `wait` (a map or
+   * onSubmittedWorkDone). On CPU adapters it sleeps first for the time the
+   * work is expected to take (settle.ts): dawn.node busy-polls a core while
+   * the wait is pending, and there that core is the GPU's.
    */
-  private async settle(dispatches: number): Promise<number | null> {
-    if (!this.adapter.isCPU || this.msPerDispatch.length === 0 || dispatches === 0) return null;
-    const expected = dispatches * Math.min(...this.msPerDispatch);
-    if (expected <= SETTLE_MIN_MS) return null;
-    await sleep(Math.min(expected * SETTLE_FRACTION, SETTLE_MAX_MS));
-    return performance.now();
-  }
-
-  /**
-   * Learns milliseconds per dispatch from a wait that began at t0 and whose
-   * sleep ended at `woke`. When the GPU was already done on waking, the time
-   * measured is the sleep, not the work: only half of it is recorded, so a
-   * stale estimate (light work after heavy work) shrinks geometrically
-   * instead of feeding the next sleep.
-   */
-  private noteLatency(t0: number, woke: number | null, dispatches: number): void {
-    if (dispatches === 0) return;
-    const now = performance.now();
-    const overslept = woke !== null && now - woke < OVERSLEPT_MS;
-    this.msPerDispatch.push(((now - t0) * (overslept ? 0.5 : 1)) / dispatches);
-    if (this.msPerDispatch.length > 8) this.msPerDispatch.shift();
+  private async waitFor(wait: () => Promise<unknown>): Promise<void> {
+    const work = this.dispatchesSinceRead;
+    this.dispatchesSinceRead = 0;
+    this.flush();
+    const t0 = performance.now();
+    const sleepMs = this.adapter.isCPU ? this.settler.sleepMs(work) : 0;
+    if (sleepMs > 0) await sleep(sleepMs);
+    const t1 = performance.now();
+    await wait();
+    if (this.adapter.isCPU) this.settler.note(work, sleepMs > 0 ? t1 - t0 : 0, performance.now() - t1);
   }
 
   /** Waits until the GPU has finished everything submitted. */
   async sync(): Promise<void> {
-    const t0 = performance.now();
-    const work = this.dispatchesSinceRead;
-    this.dispatchesSinceRead = 0;
-    this.flush();
-    const woke = await this.settle(work);
-    await this.device.queue.onSubmittedWorkDone();
-    this.noteLatency(t0, woke, work);
+    await this.waitFor(() => this.device.queue.onSubmittedWorkDone());
     this.checkAlive();
   }
 

@@ -1,0 +1,94 @@
+/**
+ * How long to sleep before waiting on the GPU, on CPU adapters.
+ *
+ * dawn.node busy-polls a core while a map or onSubmittedWorkDone() is
+ * pending, and on a CPU adapter (lavapipe, SwiftShader) that core is one of
+ * the GPU's: work still running when the wait begins runs at about half
+ * speed beside the poller. Measured on lavapipe (2 cores), ten
+ * [128×768]ᵀ·[128×768] matmuls submitted at once: 67 ms when waited for at
+ * once, 64 ms after sleeping 27 ms first (the rest of the work took 35 ms
+ * beside the poller), 45 ms after sleeping 40 ms. Ending the sleep d too
+ * early costs about d; ending it d too late costs d. So the sleep aims at
+ * the expected time itself.
+ *
+ * Waits repeat: a training loop or a benchmark waits on the same work every
+ * step, with the same number of dispatches. So the expected time is learned
+ * per dispatch count, from what each wait showed:
+ * - the work was done on waking (the wait after the sleep was near zero):
+ *   it took at most the sleep, so the estimate shrinks: by 5% the first time
+ *   (an estimate that is right wakes just late or just early, by chance),
+ *   and harder each time in a row after that (×0.8 more each), so a step
+ *   that got much cheaper is not overslept for long;
+ * - the work outlasted the sleep: it would have taken about the sleep plus
+ *   half the time waited (the waited part ran at half speed);
+ * - no sleep: the whole wait was contended, so about 0.6 of it.
+ * An unseen dispatch count sleeps 0.6 of the fastest recent milliseconds
+ * per dispatch: a guess from other work, so it errs short.
+ */
+
+/** Work expected to take less than this (ms) is waited for at once: timers are coarser than the loss. */
+export const SETTLE_MIN_MS = 8;
+/** Longest sleep (ms): a wrong estimate costs at most this. */
+export const SETTLE_MAX_MS = 10_000;
+/** Of an unseen dispatch count's guessed time, the share slept. */
+const GUESS_FRACTION = 0.6;
+/** A wait after the sleep shorter than this (ms) means the work was done on waking. */
+export const OVERSLEPT_MS = 0.5;
+/** An estimate that overslept is multiplied by this, and by HARDER more for each oversleep in a row before it. */
+const SHRINK = 0.95;
+const HARDER = 0.8;
+/** Speed of the GPU's work beside the poller, as a share of its speed alone. */
+const CONTENDED_SPEED = 0.5;
+/** Share of an unslept wait the work would have taken alone. */
+const UNSLEPT_SHARE = 0.6;
+/** Dispatch counts remembered (least recently used dropped). */
+const MAX_KEYS = 64;
+/** Recent per-dispatch times kept for guesses. */
+const RECENT = 8;
+
+export class SettleEstimator {
+  /** Per dispatch count: the expected ms, and how many waits in a row overslept. */
+  private readonly byCount = new Map<number, { ms: number; overslept: number }>();
+  private readonly msPerDispatch: number[] = [];
+
+  /** Milliseconds to sleep before waiting on `dispatches` dispatches (0: wait at once). */
+  sleepMs(dispatches: number): number {
+    if (dispatches === 0) return 0;
+    const known = this.byCount.get(dispatches);
+    let ms: number;
+    if (known !== undefined) ms = known.ms;
+    else if (this.msPerDispatch.length > 0) ms = GUESS_FRACTION * dispatches * Math.min(...this.msPerDispatch);
+    else return 0;
+    return ms < SETTLE_MIN_MS ? 0 : Math.min(ms, SETTLE_MAX_MS);
+  }
+
+  /**
+   * After a wait on `dispatches` dispatches: `sleptMs` slept, then `waitedMs`
+   * waited. Also learns milliseconds per dispatch for unseen counts: an
+   * overslept wait counts half, so a stale guess shrinks.
+   */
+  note(dispatches: number, sleptMs: number, waitedMs: number): void {
+    if (dispatches === 0) return;
+    const overslept = sleptMs > 0 && waitedMs < OVERSLEPT_MS;
+    const prior = this.byCount.get(dispatches);
+    let entry: { ms: number; overslept: number };
+    if (overslept) {
+      const k = prior?.overslept ?? 0;
+      entry = { ms: Math.min(prior?.ms ?? sleptMs, sleptMs) * SHRINK * HARDER ** k, overslept: k + 1 };
+    } else {
+      const alone = sleptMs > 0 ? sleptMs + waitedMs * CONTENDED_SPEED : waitedMs * UNSLEPT_SHARE;
+      entry = { ms: prior === undefined ? alone : (prior.ms + alone) / 2, overslept: 0 };
+    }
+    this.byCount.delete(dispatches);
+    this.byCount.set(dispatches, entry);
+    if (this.byCount.size > MAX_KEYS) this.byCount.delete(this.byCount.keys().next().value as number);
+
+    this.msPerDispatch.push(((sleptMs + waitedMs) * (overslept ? 0.5 : 1)) / dispatches);
+    if (this.msPerDispatch.length > RECENT) this.msPerDispatch.shift();
+  }
+
+  /** The learned time for a dispatch count (tests, diagnostics). */
+  expectedMs(dispatches: number): number | undefined {
+    return this.byCount.get(dispatches)?.ms;
+  }
+}
