@@ -5,7 +5,8 @@
  * sample is the time the work took, not the time it took to enqueue it.
  * GPU timestamp time is taken in separate samples afterwards, since
  * timestamp queries change how the work is submitted (TF.js submits every
- * kernel alone while timing).
+ * kernel alone while timing). A row's sampling is split into rounds that
+ * the suite gives the two libraries in turn (suite.ts, pairedRatio).
  */
 import Benchmark from 'benchmark';
 import type { Instance, SideResult } from './types.js';
@@ -42,6 +43,12 @@ export interface HarnessOptions {
    * existed, when the harness slept for ours as it does for TF.js.
    */
   oursWait?: 'runtime';
+  /**
+   * Rounds a row's sampling is split into, taken in turn by the two
+   * libraries (see pairedRatio). Absent in runs before rounds existed: one
+   * library sampled fully, then the other.
+   */
+  rounds?: number;
 }
 
 export function median(xs: readonly number[]): number {
@@ -51,7 +58,7 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** A run at least this long (ms) is sampled less: see measure(). */
+/** A run at least this long (ms) is sampled less: see sampleRound(). */
 const SLOW_RUN_MS = 5000;
 
 function runReps(inst: Instance, reps: number): void {
@@ -89,20 +96,34 @@ function benchmarkJs(name: string, iteration: () => Promise<void>, opts: Harness
   });
 }
 
-/**
- * Times `inst` on `lib`. `work` is in the rate's unit (GFLOP, GB or steps)
- * per run, so rates come out as GFLOP/s, GB/s or steps/s.
- */
-export async function measure(name: string, lib: Lib, inst: Instance, work: number, opts: HarnessOptions): Promise<SideResult> {
-  const iterate = async (reps: number, expectMs: number): Promise<number> => {
-    const t0 = performance.now();
-    runReps(inst, reps);
-    await lib.sync(expectMs);
-    return performance.now() - t0;
-  };
+/** What calibration learned about one Instance on one library. */
+export interface Calibration {
+  /** run() calls per sample. */
+  reps: number;
+  /** Sleep hint for a whole sample, ms. */
+  expectMs: number;
+  /** One run takes seconds: sampled less. */
+  slow: boolean;
+}
+
+/** One round's benchmark.js samples, per run. */
+export interface RoundSamples {
+  samplesMs: number[];
+  rmePercent: number;
+}
+
+const iterate = async (lib: Lib, inst: Instance, reps: number, expectMs: number): Promise<number> => {
+  const t0 = performance.now();
+  runReps(inst, reps);
+  await lib.sync(expectMs);
+  return performance.now() - t0;
+};
+
+/** Warm-up runs (compiles, pool), then how many runs make one sample. */
+export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions): Promise<Calibration> {
   let warmMs = Infinity;
   for (let i = 0; i < opts.warmup; i++) {
-    warmMs = Math.min(warmMs, await iterate(1, 0));
+    warmMs = Math.min(warmMs, await iterate(lib, inst, 1, 0));
     if (warmMs > SLOW_RUN_MS) break; // one run this long has compiled and settled everything
   }
   // The fastest single run, waited for without sleeping, estimates the GPU
@@ -110,34 +131,74 @@ export async function measure(name: string, lib: Lib, inst: Instance, work: numb
   // used as the sleep hint: a hint from the previous sample would feed each
   // sleep into the next sample, and an overestimate inflates every sample by
   // the oversleep — so the hint is also only half the estimate.
-  const single = warmMs > SLOW_RUN_MS ? warmMs : Math.min(warmMs, await iterate(1, 0), await iterate(1, 0), await iterate(1, 0));
+  const single =
+    warmMs > SLOW_RUN_MS ? warmMs : Math.min(warmMs, await iterate(lib, inst, 1, 0), await iterate(lib, inst, 1, 0), await iterate(lib, inst, 1, 0));
   const reps = Math.max(1, Math.min(opts.maxReps, Math.floor(opts.targetSampleMs / Math.max(single, 1e-3))));
   const expectMs = 0.5 * single * reps;
-  if (reps > 1) await iterate(reps, expectMs);
+  if (reps > 1) await iterate(lib, inst, reps, expectMs);
+  return { reps, expectMs, slow: single > SLOW_RUN_MS };
+}
 
-  // Multi-second runs (BERT-base AdamW, big matmuls on a CPU adapter) get fewer samples:
-  // their spread is small next to their length, and the suite has to finish.
-  const slow = single > SLOW_RUN_MS;
-  const sampling = slow ? { ...opts, minSamples: Math.min(opts.minSamples, 3), gpuSamples: Math.min(opts.gpuSamples, 1) } : opts;
-  const stats = await benchmarkJs(name, () => iterate(reps, expectMs).then(() => undefined), sampling);
-  const samplesMs = (stats.sample as number[]).map((s) => (s * 1000) / reps);
+/** Rounds a row's sampling is split into (1 in runs before rounds existed). */
+export const roundsOf = (opts: HarnessOptions): number => Math.max(1, opts.rounds ?? 1);
 
-  const gpuSamplesMs: number[] = [];
-  for (let i = 0; i < sampling.gpuSamples; i++) {
-    const ms = await lib.timeGPU(() => runReps(inst, reps));
+/**
+ * One round of wall-clock samples: the row's sampling budget (minSamples,
+ * maxTimeS) shared out over its rounds. Multi-second runs (BERT-base AdamW,
+ * big matmuls on a CPU adapter) get fewer samples: their spread is small next
+ * to their length, and the suite has to finish.
+ */
+export async function sampleRound(name: string, lib: Lib, inst: Instance, cal: Calibration, opts: HarnessOptions): Promise<RoundSamples> {
+  const rounds = roundsOf(opts);
+  const minSamples = cal.slow ? Math.min(opts.minSamples, 3) : opts.minSamples;
+  // At least two samples a round: benchmark.js's margin of error needs two.
+  const sampling = { ...opts, minSamples: Math.max(2, Math.ceil(minSamples / rounds)), maxTimeS: opts.maxTimeS / rounds };
+  const stats = await benchmarkJs(name, () => iterate(lib, inst, cal.reps, cal.expectMs).then(() => undefined), sampling);
+  return { samplesMs: (stats.sample as number[]).map((s) => (s * 1000) / cal.reps), rmePercent: stats.rme };
+}
+
+/** GPU timestamp time per run, in samples of its own after the wall-clock ones (empty without timestamps). */
+export async function sampleGPU(lib: Lib, inst: Instance, cal: Calibration, opts: HarnessOptions): Promise<number[]> {
+  const out: number[] = [];
+  const n = cal.slow ? Math.min(opts.gpuSamples, 1) : opts.gpuSamples;
+  for (let i = 0; i < n; i++) {
+    const ms = await lib.timeGPU(() => runReps(inst, cal.reps));
     if (ms === null) break;
-    gpuSamplesMs.push(ms / reps);
+    out.push(ms / cal.reps);
   }
+  return out;
+}
+
+/** A side's result from its rounds; `work` is in the rate's unit per run (GFLOP, GB or steps). */
+export function summarise(cal: Calibration, rounds: readonly RoundSamples[], gpuSamplesMs: number[], work: number): SideResult {
+  const samplesMs = rounds.flatMap((r) => r.samplesMs);
   const medianMs = median(samplesMs);
   const gpuMedianMs = gpuSamplesMs.length ? median(gpuSamplesMs) : null;
   return {
-    repsPerSample: reps,
+    repsPerSample: cal.reps,
     samplesMs,
     medianMs,
-    rmePercent: stats.rme,
+    rmePercent: Math.max(...rounds.map((r) => r.rmePercent)),
+    ...(rounds.length > 1 ? { roundMediansMs: rounds.map((r) => median(r.samplesMs)) } : {}),
     gpuSamplesMs,
     gpuMedianMs,
     rate: work / (medianMs / 1000),
     gpuRate: gpuMedianMs && gpuMedianMs > 0 ? work / (gpuMedianMs / 1000) : null,
   };
+}
+
+/**
+ * ours/TF.js from rounds taken in turn (ours, TF.js, ours, TF.js, …): the
+ * median over rounds of TF.js's round median over ours, with the lowest and
+ * highest round. On a machine whose speed drifts by tens of percent within
+ * minutes, each round's pair saw the same conditions, so this is steadier
+ * than a ratio of two medians taken at different times; the spread says how
+ * much the drift moved it.
+ */
+export function pairedRatio(oursRoundsMs: readonly number[], tfjsRoundsMs: readonly number[]): { ratio: number; range: [number, number] } {
+  if (oursRoundsMs.length !== tfjsRoundsMs.length || oursRoundsMs.length === 0) {
+    throw new Error(`pairedRatio: ${oursRoundsMs.length} rounds of ours against ${tfjsRoundsMs.length} of TF.js`);
+  }
+  const ratios = oursRoundsMs.map((o, i) => tfjsRoundsMs[i] / o);
+  return { ratio: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] };
 }

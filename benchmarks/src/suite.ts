@@ -1,11 +1,12 @@
 /**
- * Runs every selected workload on our engine and on TF.js, one after the
- * other in the same process and on the same adapter, and pairs the results.
- * A side that throws is recorded as an error and the suite goes on.
+ * Runs every selected workload on our engine and on TF.js in the same
+ * process and on the same adapter, row by row, their sampling rounds taken
+ * in turn, and pairs the results. A side that throws is recorded as an
+ * error and the suite goes on.
  */
 import { memory, type Runtime } from '@bamgpu/core';
 import { measureFirstStep } from './first-step.js';
-import { measure, type HarnessOptions, type Lib } from './harness.js';
+import { calibrate, pairedRatio, roundsOf, sampleGPU, sampleRound, summarise, type Calibration, type HarnessOptions, type Lib, type RoundSamples } from './harness.js';
 import { ourLib, tfjsLib } from './libs.js';
 import { adamwWorkloads } from './suites/adamw.js';
 import { attentionWorkloads } from './suites/attention.js';
@@ -44,15 +45,6 @@ function scaledWork(unit: RateUnit, work: number): number {
 
 const message = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
-interface SideOutcome {
-  result: SideResult | null;
-  error?: string;
-  /** The GPU never finished: nothing more can run on this device. */
-  hung?: boolean;
-  note?: string;
-  extra?: Record<string, number | null>;
-}
-
 class HangError extends Error {}
 
 /** Rejects with a HangError if `p` has not settled after `seconds`. */
@@ -64,40 +56,97 @@ function deadline<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
-async function runSide(w: Workload, lib: Lib, make: () => Instance, opts: SuiteOptions, pipelines: () => { count: number; ms: number | null } | null): Promise<SideOutcome> {
-  let inst: Instance | null = null;
-  let hung = false;
-  opts.log(`  ${w.id}: ${lib.name}…`);
-  try {
-    inst = make();
-    const created = inst;
-    if (w.firstStep) {
-      const f = await deadline(measureFirstStep(lib, created, opts.quick ? 2 : 4, pipelines), opts.sideTimeoutS, `${w.id} (${lib.name})`);
-      return {
-        result: f.side,
-        note: inst.note,
-        extra: { [`${lib.name}LaterStepMs`]: f.laterMedianMs, [`${lib.name}Pipelines`]: f.pipelines, [`${lib.name}PipelineMs`]: f.pipelineMs },
-      };
-    }
-    const harness = { ...opts.harness, maxReps: Math.min(opts.harness.maxReps, w.maxReps ?? Infinity) };
-    const result = await deadline(measure(`${w.id} ${lib.name}`, lib, created, scaledWork(w.unit, w.work), harness), opts.sideTimeoutS, `${w.id} (${lib.name})`);
-    return { result, note: inst.note };
-  } catch (e) {
-    hung = e instanceof HangError;
-    return { result: null, error: message(e), hung };
-  } finally {
-    // After a hang, waiting for the GPU would hang too.
-    if (!hung) {
-      try {
-        inst?.dispose();
-        await lib.sync(0);
-      } catch {
-        // the error that matters was reported above
-      }
-      const late = lib.drainErrors();
-      if (late) opts.log(`  warning: ${w.id} (${lib.name}) left a GPU error behind: ${late}`);
+/**
+ * One library's part of a row: its Instance and what its phases have
+ * measured. The first phase that throws ends the side with that error; a
+ * phase past the deadline marks it hung (nothing more can run on the device).
+ */
+class Side {
+  inst: Instance | null = null;
+  cal: Calibration | null = null;
+  rounds: RoundSamples[] = [];
+  gpuSamplesMs: number[] = [];
+  result: SideResult | null = null;
+  error?: string;
+  hung = false;
+  extra?: Record<string, number | null>;
+
+  constructor(
+    readonly w: Workload,
+    readonly lib: Lib,
+    private readonly opts: SuiteOptions,
+    private readonly peer: () => Side | null,
+  ) {}
+
+  /** Sets the workload up; a throw here is the side's error. */
+  start(make: () => Instance): void {
+    this.opts.log(`  ${this.w.id}: ${this.lib.name}…`);
+    try {
+      this.inst = make();
+    } catch (e) {
+      this.error = message(e);
     }
   }
+
+  get live(): boolean {
+    return this.inst !== null && this.error === undefined && !this.peer()?.hung;
+  }
+
+  /** Runs one phase under the side's deadline, unless this side or its peer has already failed or hung. */
+  async phase(fn: (inst: Instance) => Promise<void>): Promise<void> {
+    if (!this.live || !this.inst) return;
+    try {
+      await deadline(fn(this.inst), this.opts.sideTimeoutS, `${this.w.id} (${this.lib.name})`);
+    } catch (e) {
+      this.hung = e instanceof HangError;
+      this.error = message(e);
+    }
+  }
+
+  /** Frees the workload and pins late GPU errors on this row. After a hang, waiting for the GPU would hang too. */
+  async finish(): Promise<void> {
+    if (this.hung) return;
+    try {
+      this.inst?.dispose();
+      await this.lib.sync(0);
+    } catch {
+      // the error that matters was reported above
+    }
+    const late = this.lib.drainErrors();
+    if (late) this.opts.log(`  warning: ${this.w.id} (${this.lib.name}) left a GPU error behind: ${late}`);
+  }
+}
+
+/** First-step rows: cold pipeline caches, so one side after the other, never interleaved. */
+async function firstStepSide(side: Side, make: () => Instance, steps: number, pipelines: () => { count: number; ms: number | null } | null): Promise<void> {
+  side.start(make);
+  await side.phase(async (inst) => {
+    const f = await measureFirstStep(side.lib, inst, steps, pipelines);
+    side.result = f.side;
+    side.extra = { [`${side.lib.name}LaterStepMs`]: f.laterMedianMs, [`${side.lib.name}Pipelines`]: f.pipelines, [`${side.lib.name}PipelineMs`]: f.pipelineMs };
+  });
+  await side.finish();
+}
+
+/**
+ * Steady-state rows: both sides set up and calibrated, then the sampling
+ * rounds in turn (ours, TF.js, ours, …) so each round's pair meets the same
+ * machine, then GPU-timestamp samples.
+ */
+async function interleaved(sides: Side[], opts: SuiteOptions): Promise<void> {
+  const work = (s: Side) => scaledWork(s.w.unit, s.w.work);
+  const harness = { ...opts.harness, maxReps: Math.min(opts.harness.maxReps, sides[0].w.maxReps ?? Infinity) };
+  for (const s of sides) await s.phase(async (inst) => void (s.cal = await calibrate(s.lib, inst, harness)));
+  for (let r = 0; r < roundsOf(harness); r++) {
+    for (const s of sides) await s.phase(async (inst) => void s.rounds.push(await sampleRound(`${s.w.id} ${s.lib.name}`, s.lib, inst, s.cal!, harness)));
+  }
+  for (const s of sides) {
+    await s.phase(async (inst) => {
+      s.gpuSamplesMs = await sampleGPU(s.lib, inst, s.cal!, harness);
+      s.result = summarise(s.cal!, s.rounds, s.gpuSamplesMs, work(s));
+    });
+  }
+  for (const s of sides) await s.finish();
 }
 
 export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: SuiteOptions): Promise<RowResult[]> {
@@ -107,22 +156,32 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
   const selected = selectWorkloads(opts.quick, opts.only);
   for (const [i, w] of selected.entries()) {
     const liveBefore = memory().liveTensors;
-    const o = await runSide(w, ours, w.ours, opts, () => rt.pipelineStats());
+    const tfjsBefore = tfjs?.numTensors() ?? 0;
+    let t: Side | null = null;
+    const o: Side = new Side(w, ours, opts, () => t);
+    if (tfjs && theirs && w.tfjs) t = new Side(w, theirs, opts, () => o);
+    const makeTheirs = tfjs && w.tfjs ? () => w.tfjs!(tfjs.tf) : null;
+    if (w.firstStep) {
+      const steps = opts.quick ? 2 : 4;
+      await firstStepSide(o, w.ours, steps, () => rt.pipelineStats());
+      if (t && makeTheirs && !o.hung) {
+        await firstStepSide(t, makeTheirs, steps, () => {
+          const n = tfjs!.pipelineCount();
+          return n === null ? null : { count: n, ms: null };
+        });
+      }
+    } else {
+      o.start(w.ours);
+      if (t && makeTheirs) t.start(makeTheirs);
+      await interleaved(t ? [o, t] : [o], opts);
+    }
     const liveAfter = memory().liveTensors;
     if (liveAfter !== liveBefore) opts.log(`  warning: ${w.id} left ${liveAfter - liveBefore} of our tensors alive`);
-    let t: SideOutcome = { result: null, error: tfjs ? 'TF.js has no equivalent' : 'TF.js disabled (--no-tfjs)' };
-    if (tfjs && theirs && w.tfjs && !o.hung) {
-      const make = w.tfjs;
-      const before = tfjs.numTensors();
-      t = await runSide(w, theirs, () => make(tfjs.tf), opts, () => {
-        const n = tfjs.pipelineCount();
-        return n === null ? null : { count: n, ms: null };
-      });
-      if (tfjs.numTensors() !== before) opts.log(`  warning: ${w.id} left ${tfjs.numTensors() - before} TF.js tensors alive`);
-    }
-    const notes = [w.note, o.note].filter((n): n is string => !!n);
-    const ratio = o.result && t.result ? o.result.rate / t.result.rate : null;
-    const gpuRatio = o.result?.gpuRate && t.result?.gpuRate ? o.result.gpuRate / t.result.gpuRate : null;
+    if (tfjs && tfjs.numTensors() !== tfjsBefore) opts.log(`  warning: ${w.id} left ${tfjs.numTensors() - tfjsBefore} TF.js tensors alive`);
+    const notes = [w.note, o.inst?.note].filter((n): n is string => !!n);
+    const paired = o.result?.roundMediansMs && t?.result?.roundMediansMs ? pairedRatio(o.result.roundMediansMs, t.result.roundMediansMs) : null;
+    const ratio = paired ? paired.ratio : o.result && t?.result ? o.result.rate / t.result.rate : null;
+    const gpuRatio = o.result?.gpuRate && t?.result?.gpuRate ? o.result.gpuRate / t.result.gpuRate : null;
     const row: RowResult = {
       id: w.id,
       group: w.group,
@@ -131,15 +190,18 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
       work: w.work,
       ...(notes.length ? { note: notes.join('; ') } : {}),
       ours: o.result,
-      tfjs: t.result,
+      tfjs: t?.result ?? null,
       ratio,
+      ...(paired ? { ratioRange: paired.range } : {}),
       gpuRatio,
     };
-    if (o.error || (t.error && tfjs && w.tfjs)) row.errors = { ...(o.error ? { ours: o.error } : {}), ...(t.error ? { tfjs: t.error } : {}) };
-    if (o.extra || t.extra) row.extra = { ...o.extra, ...t.extra };
+    // A row without a TF.js side (no equivalent, --no-tfjs) is not an error: the report shows a dash.
+    const tErr = t && !t.result ? (t.error ?? (o.hung ? 'not run: ours hung the GPU' : 'not run')) : undefined;
+    if (o.error || tErr) row.errors = { ...(o.error ? { ours: o.error } : {}), ...(tErr ? { tfjs: tErr } : {}) };
+    if (o.extra || t?.extra) row.extra = { ...o.extra, ...t?.extra };
     rows.push(row);
     opts.log(summaryLine(row));
-    if (o.hung || t.hung) {
+    if (o.hung || t?.hung) {
       opts.log(`stopping: ${w.id} hung the GPU; ${selected.length - i - 1} rows not run`);
       for (const rest of selected.slice(i + 1)) rows.push(skippedRow(rest, `not run: ${w.id} hung the GPU before it`));
       break;

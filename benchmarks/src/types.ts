@@ -54,6 +54,8 @@ export interface SideResult {
   medianMs: number;
   /** benchmark.js relative margin of error of the mean, in percent. */
   rmePercent: number;
+  /** Median of each round's samples, in the order taken (absent with one round). */
+  roundMediansMs?: number[];
   /** GPU timestamp-query time per run, from separate timed samples (empty: no timestamps). */
   gpuSamplesMs: number[];
   gpuMedianMs: number | null;
@@ -72,8 +74,14 @@ export interface RowResult {
   note?: string;
   ours: SideResult | null;
   tfjs: SideResult | null;
-  /** ours.rate / tfjs.rate (= TF.js time / our time): above 1 we are faster. */
+  /**
+   * Above 1 we are faster. With rounds (ratioRange present): the median over
+   * rounds of TF.js time / our time, each round's pair taken back to back
+   * (harness.ts pairedRatio). Otherwise ours.rate / tfjs.rate.
+   */
   ratio: number | null;
+  /** Lowest and highest round's ratio. */
+  ratioRange?: [number, number];
   /** The same ratio on GPU timestamp time. */
   gpuRatio: number | null;
   /** Why a side is missing (error text or "TF.js disabled"). */

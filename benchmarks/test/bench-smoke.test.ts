@@ -54,6 +54,13 @@ describe('benchmark suite', () => {
     checkSide(row.ours);
     checkSide(row.tfjs);
     expect(positive(row.ratio)).toBe(true);
+    // Quick runs sample in two rounds, taken in turn; the ratio is the median of the rounds' ratios.
+    expect(run.harness.rounds).toBe(2);
+    expect(row.ours!.roundMediansMs).toHaveLength(2);
+    expect(row.tfjs!.roundMediansMs).toHaveLength(2);
+    const [lo, hi] = row.ratioRange!;
+    expect(lo).toBeLessThanOrEqual(row.ratio!);
+    expect(row.ratio!).toBeLessThanOrEqual(hi);
     expect(readFileSync(written.index, 'utf8')).toContain(run.adapter.slug);
   });
 });

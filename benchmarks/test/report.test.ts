@@ -4,6 +4,7 @@
  * vendor and driver there and the card in `device`.
  */
 import { describe, expect, it } from 'vitest';
+import { pairedRatio } from '../src/harness.js';
 import { adapterName, adapterSlug } from '../src/report/meta.js';
 import { f32Peak } from '../src/report/peaks.js';
 
@@ -29,5 +30,14 @@ describe('benchmark report', () => {
     expect(f32Peak(h100pcie)?.gflops).toBe(51_200);
     expect(f32Peak(lavapipe)).toBeNull();
     expect(f32Peak(swiftshader)).toBeNull();
+  });
+
+  it('pairs rounds: the ratio is the median of per-round TF.js/ours time ratios, with their range', () => {
+    // Round 2 ran in a slow phase for both: its pair still gives 5×, where a ratio of medians would mix phases.
+    const { ratio, range } = pairedRatio([1, 2, 1.1], [4.4, 10, 6.6]);
+    expect(ratio).toBeCloseTo(5, 12);
+    expect(range[0]).toBeCloseTo(4.4, 12);
+    expect(range[1]).toBeCloseTo(6, 12);
+    expect(() => pairedRatio([1, 2], [3])).toThrow(/2 rounds of ours against 1 of TF.js/);
   });
 });

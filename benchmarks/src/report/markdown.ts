@@ -11,7 +11,7 @@ function rowLine(r: RowResult): string {
   const t = r.tfjs;
   const oursTime = o ? `${fmtTime(o.medianMs)}${o.gpuMedianMs !== null ? ` (GPU ${fmtTime(o.gpuMedianMs)})` : ''}` : `error: ${esc(r.errors?.ours ?? '?')}`;
   const tfTime = t ? `${fmtTime(t.medianMs)}${t.gpuMedianMs !== null ? ` (GPU ${fmtTime(t.gpuMedianMs)})` : ''}` : esc(r.errors?.tfjs ?? '—');
-  return `| ${r.id} | ${esc(r.shape)} | ${oursTime} | ${fmtRate(o?.rate, r.unit)} | ${tfTime} | ${fmtRate(t?.rate, r.unit)} | **${fmtRatio(r.ratio)}** | ${fmtRatio(r.gpuRatio)} |`;
+  return `| ${r.id} | ${esc(r.shape)} | ${oursTime} | ${fmtRate(o?.rate, r.unit)} | ${tfTime} | ${fmtRate(t?.rate, r.unit)} | **${fmtRatio(r.ratio)}**${r.ratioRange ? ` (${fmtRatio(r.ratioRange[0])}–${fmtRatio(r.ratioRange[1])})` : ''} | ${fmtRatio(r.gpuRatio)} |`;
 }
 
 export function renderMarkdown(run: RunRecord, jsonName: string): string {
@@ -30,6 +30,13 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
   lines.push(
     'How to read it: each time is the median wall-clock time of one call (GPU wait included; benchmark.js samples, several calls per sample where one call is short), with the GPU timestamp time beside it; **ours/TF.js** is our rate over TF.js\'s rate on wall time — above 1× we are faster, below 1× TF.js is — and "GPU ratio" is the same on timestamp time.',
   );
+  const rounds = run.harness.rounds ?? 1;
+  if (rounds > 1) {
+    lines.push(
+      '',
+      `Each row was sampled in ${rounds} rounds taken in turn (ours, TF.js, ours, …), so each round's pair met the same machine; **ours/TF.js** is the median over rounds of the pair's ratio, and the lowest and highest round follow it in brackets: how far the machine's drift moved it.`,
+    );
+  }
   if (run.adapter.isCPU) {
     lines.push(
       '',
