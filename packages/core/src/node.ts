@@ -36,7 +36,8 @@ export function nodeGPU(flags: string[] = []): GPU {
 /** Acquires a GPU through Dawn and makes it the default runtime. */
 export async function initNode(options: NodeInitOptions = {}): Promise<Runtime> {
   const gpu = nodeGPU(options.dawnFlags);
-  return init({ ...options, gpu, noAdapterHint: options.noAdapterHint ?? NO_ADAPTER_HINT });
+  // dawn.node busy-polls a core while a wait is pending: on CPU adapters, sleep through the work first.
+  return init({ ...options, gpu, noAdapterHint: options.noAdapterHint ?? NO_ADAPTER_HINT, sleepBeforeWaits: options.sleepBeforeWaits ?? true });
 }
 
 export * from './index.js';

@@ -86,6 +86,15 @@ describe('bad input', () => {
     b.dispose();
     other.destroy();
   });
+
+  test('waits sleep first only where the WebGPU implementation busy-polls (initNode) and the adapter is the CPU', async () => {
+    // dawn.node polls; a Runtime made from a bare device (a browser's) does not sleep.
+    expect(rt.sleepsBeforeWaits).toBe(rt.adapter.isCPU);
+    const adapter = await nodeGPU().requestAdapter();
+    const plain = new Runtime(await adapter!.requestDevice());
+    expect(plain.sleepsBeforeWaits).toBe(false);
+    plain.destroy();
+  });
 });
 
 describe('device loss', () => {

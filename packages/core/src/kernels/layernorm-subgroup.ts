@@ -19,6 +19,17 @@ import { enableF16, load, storageDecl, store } from './wgsl.js';
  * array (`array<vec4<f32>, N>`, indexed in a loop) was slower at every size
  * tried (0.36 at 768; the op at [1024×256] took 1.3 ms against 0.5 streamed):
  * llvmpipe puts such arrays in memory and gathers from them.
+ *
+ * Where this leaves it (raw-kernel probes at [128×768], one process, ms):
+ * this layout 0.18, of which the statistics pass alone is 0.09, so the
+ * output pass (one read of x, one write of y) is the other half; a plain
+ * copy of x into y, one lane per vec4, takes 0.20. The kernel moves what it
+ * must at about the speed lavapipe moves storage data. Not faster: each
+ * lane's rows unrolled into named registers and read once (0.26–0.27, and
+ * 28 s to compile at 4 rows), x stashed in workgroup memory for the second
+ * pass (0.19), one invocation per row so that every address is uniform
+ * (0.41–0.65), shifted one-pass sums instead of Welford, stores without the
+ * row guard (both 0.18).
  */
 export const LAYERNORM_ROWS_PER_SUBGROUP = 4;
 

@@ -9,6 +9,8 @@ export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /** Extra text for the no-adapter error (how to get one on this platform). */
   noAdapterHint?: string;
+  /** See RuntimeOptions.sleepBeforeWaits (initNode sets it: dawn.node busy-polls). */
+  sleepBeforeWaits?: boolean;
 }
 
 /** Optional features the engine uses when the adapter has them. */
@@ -28,7 +30,7 @@ const RAISED_LIMITS = [
 ] as const;
 
 export async function acquireRuntime(opts: AcquireOptions = {}): Promise<Runtime> {
-  if (opts.device) return new Runtime(opts.device);
+  if (opts.device) return new Runtime(opts.device, { sleepBeforeWaits: opts.sleepBeforeWaits });
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
   if (!gpu) {
     throw new DeviceError(`WebGPU is not available here (no navigator.gpu).${opts.noAdapterHint ? ` ${opts.noAdapterHint}` : ' In Node, use initNode() from "@bamgpu/core/node"; in browsers, use one with WebGPU enabled.'}`);
@@ -46,6 +48,7 @@ export async function acquireRuntime(opts: AcquireOptions = {}): Promise<Runtime
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   const info = adapter.info;
   return new Runtime(device, {
+    sleepBeforeWaits: opts.sleepBeforeWaits,
     adapterInfo: { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '', description: info?.description ?? '' },
   });
 }

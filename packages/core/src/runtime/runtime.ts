@@ -2,7 +2,7 @@ import { DeviceError } from '../errors.js';
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import type { BufferRange, Kernel, Workgroups } from './kernel.js';
-import { SettleEstimator } from './settle.js';
+import { SettleEstimator, type WaitKind } from './settle.js';
 
 /** What the adapter says about itself, plus whether it runs on the CPU. */
 export interface AdapterDescription {
@@ -22,6 +22,13 @@ export interface RuntimeOptions {
   maxDispatchesPerSubmit?: number;
   /** Bind groups kept for reuse (bind-groups.ts); 0 makes one per dispatch. */
   bindGroupCacheSize?: number;
+  /**
+   * On CPU adapters, sleep before each wait for the time the work is expected
+   * to take (settle.ts), because the WebGPU implementation busy-polls a core
+   * while a wait is pending and there that core is the GPU's: dawn.node does
+   * (initNode sets this). Browsers wait without polling, so off by default.
+   */
+  sleepBeforeWaits?: boolean;
 }
 
 /** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
@@ -108,6 +115,8 @@ export class Runtime {
   private readonly errors: string[] = [];
   /** How long to sleep before a wait on CPU adapters, instead of letting dawn.node busy-poll a GPU core. */
   private readonly settler = new SettleEstimator();
+  /** Whether waits sleep first: RuntimeOptions.sleepBeforeWaits, on a CPU adapter. */
+  readonly sleepsBeforeWaits: boolean;
   private dispatchesSinceRead = 0;
   private pipelineCount = 0;
   private pipelineMs = 0;
@@ -122,6 +131,7 @@ export class Runtime {
     this.hasTimestamps = device.features.has('timestamp-query');
     this.limits = device.limits;
     this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 512;
+    this.sleepsBeforeWaits = (options.sleepBeforeWaits ?? false) && this.adapter.isCPU;
     this.bindGroups = new BindGroupCache(options.bindGroupCacheSize ?? BIND_GROUP_CACHE_SIZE);
     this.paramsLayout = device.createBindGroupLayout({
       label: 'params',
@@ -442,7 +452,7 @@ export class Runtime {
     const lost = this.device.lost.then(() => {
       throw new DeviceError(`GPU device lost during a read (${this.lostMessage ?? 'unknown reason'})`);
     });
-    await this.waitFor(() => Promise.race([staging.mapAsync(GPUMapMode.READ, 0, padded), lost]));
+    await this.waitFor('read', () => Promise.race([staging.mapAsync(GPUMapMode.READ, 0, padded), lost]));
     const out = staging.getMappedRange(0, padded).slice(0, size);
     staging.unmap();
     if (this.readStaging.length < 8) this.readStaging.push(staging);
@@ -453,25 +463,26 @@ export class Runtime {
 
   /**
    * Submits everything recorded and waits on it with `wait` (a map or
-   * onSubmittedWorkDone). On CPU adapters it sleeps first for the time the
-   * work is expected to take (settle.ts): dawn.node busy-polls a core while
-   * the wait is pending, and there that core is the GPU's.
+   * onSubmittedWorkDone). With sleepBeforeWaits on a CPU adapter it sleeps
+   * first for the time the work is expected to take (settle.ts): dawn.node
+   * busy-polls a core while the wait is pending, and there that core is the
+   * GPU's.
    */
-  private async waitFor(wait: () => Promise<unknown>): Promise<void> {
+  private async waitFor(kind: WaitKind, wait: () => Promise<unknown>): Promise<void> {
     const work = this.dispatchesSinceRead;
     this.dispatchesSinceRead = 0;
     this.flush();
     const t0 = performance.now();
-    const sleepMs = this.adapter.isCPU ? this.settler.sleepMs(work) : 0;
+    const sleepMs = this.sleepsBeforeWaits ? this.settler.sleepMs(kind, work) : 0;
     if (sleepMs > 0) await sleep(sleepMs);
     const t1 = performance.now();
     await wait();
-    if (this.adapter.isCPU) this.settler.note(work, sleepMs > 0 ? t1 - t0 : 0, performance.now() - t1);
+    if (this.sleepsBeforeWaits) this.settler.note(kind, work, sleepMs > 0 ? t1 - t0 : 0, performance.now() - t1);
   }
 
   /** Waits until the GPU has finished everything submitted. */
   async sync(): Promise<void> {
-    await this.waitFor(() => this.device.queue.onSubmittedWorkDone());
+    await this.waitFor('sync', () => this.device.queue.onSubmittedWorkDone());
     this.checkAlive();
   }
 

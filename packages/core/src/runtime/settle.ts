@@ -14,13 +14,20 @@
  * Waits repeat: a training loop or a benchmark waits on the same work every
  * step, with the same number of dispatches. So the expected time is learned
  * per dispatch count, from what each wait showed:
- * - the work was done on waking (the wait after the sleep was near zero):
+ * A wait never takes zero time even when the work is long done: on
+ * lavapipe onSubmittedWorkDone() resolves 0.15–0.6 ms after an idle GPU,
+ * a read 0.45–5 ms (its own copy and map), more on a loaded machine. So a
+ * wait is judged against the shortest wait of its kind yet (the floor),
+ * with room for jitter: an estimate that took latency for unfinished work
+ * would grow with every wait.
+ * - the work was done on waking (the wait was under twice the floor plus
+ *   OVERSLEPT_MS):
  *   it took at most the sleep, so the estimate shrinks: by 5% the first time
  *   (an estimate that is right wakes just late or just early, by chance),
  *   and harder each time in a row after that (×0.8 more each), so a step
  *   that got much cheaper is not overslept for long;
  * - the work outlasted the sleep: it would have taken about the sleep plus
- *   half the time waited (the waited part ran at half speed);
+ *   half the time waited past the floor (that part ran at half speed);
  * - no sleep: the whole wait was contended, so about 0.6 of it.
  * An unseen dispatch count sleeps 0.6 of the fastest recent milliseconds
  * per dispatch: a guess from other work, so it errs short.
@@ -32,7 +39,7 @@ export const SETTLE_MIN_MS = 8;
 export const SETTLE_MAX_MS = 10_000;
 /** Of an unseen dispatch count's guessed time, the share slept. */
 const GUESS_FRACTION = 0.6;
-/** A wait after the sleep shorter than this (ms) means the work was done on waking. */
+/** A wait after the sleep under twice the floor plus this (ms) means the work was done on waking. */
 export const OVERSLEPT_MS = 0.5;
 /** An estimate that overslept is multiplied by this, and by HARDER more for each oversleep in a row before it. */
 const SHRINK = 0.95;
@@ -41,20 +48,30 @@ const HARDER = 0.8;
 const CONTENDED_SPEED = 0.5;
 /** Share of an unslept wait the work would have taken alone. */
 const UNSLEPT_SHARE = 0.6;
-/** Dispatch counts remembered (least recently used dropped). */
+/** Kinds and dispatch counts remembered (least recently used dropped). */
 const MAX_KEYS = 64;
 /** Recent per-dispatch times kept for guesses. */
 const RECENT = 8;
 
-export class SettleEstimator {
-  /** Per dispatch count: the expected ms, and how many waits in a row overslept. */
-  private readonly byCount = new Map<number, { ms: number; overslept: number }>();
-  private readonly msPerDispatch: number[] = [];
+/** A wait for the queue (sync) or for a buffer map (read, which adds a copy). */
+export type WaitKind = 'sync' | 'read';
 
-  /** Milliseconds to sleep before waiting on `dispatches` dispatches (0: wait at once). */
-  sleepMs(dispatches: number): number {
+export class SettleEstimator {
+  /** Per kind of wait and dispatch count: the expected ms, and how many waits in a row overslept. */
+  private readonly byCount = new Map<string, { ms: number; overslept: number }>();
+  private readonly msPerDispatch: number[] = [];
+  /**
+   * Per kind, the shortest wait after a sleep seen (ms): what a wait costs
+   * with nothing left to wait for. Kept for the process's life: a window of
+   * recent waits would fill with long ones while the estimate is short, and
+   * then take them for latency.
+   */
+  private readonly floor: Record<WaitKind, number> = { sync: Infinity, read: Infinity };
+
+  /** Milliseconds to sleep before a wait of `kind` on `dispatches` dispatches (0: wait at once). */
+  sleepMs(kind: WaitKind, dispatches: number): number {
     if (dispatches === 0) return 0;
-    const known = this.byCount.get(dispatches);
+    const known = this.byCount.get(kind + dispatches);
     let ms: number;
     if (known !== undefined) ms = known.ms;
     else if (this.msPerDispatch.length > 0) ms = GUESS_FRACTION * dispatches * Math.min(...this.msPerDispatch);
@@ -63,32 +80,35 @@ export class SettleEstimator {
   }
 
   /**
-   * After a wait on `dispatches` dispatches: `sleptMs` slept, then `waitedMs`
-   * waited. Also learns milliseconds per dispatch for unseen counts: an
-   * overslept wait counts half, so a stale guess shrinks.
+   * After a wait of `kind` on `dispatches` dispatches: `sleptMs` slept, then
+   * `waitedMs` waited. Also learns milliseconds per dispatch for unseen
+   * counts: an overslept wait counts half, so a stale guess shrinks.
    */
-  note(dispatches: number, sleptMs: number, waitedMs: number): void {
+  note(kind: WaitKind, dispatches: number, sleptMs: number, waitedMs: number): void {
     if (dispatches === 0) return;
-    const overslept = sleptMs > 0 && waitedMs < OVERSLEPT_MS;
-    const prior = this.byCount.get(dispatches);
+    const floor = Number.isFinite(this.floor[kind]) ? this.floor[kind] : 0;
+    if (sleptMs > 0) this.floor[kind] = Math.min(this.floor[kind], waitedMs);
+    const overslept = sleptMs > 0 && waitedMs < 2 * floor + OVERSLEPT_MS;
+    const key = kind + dispatches;
+    const prior = this.byCount.get(key);
     let entry: { ms: number; overslept: number };
     if (overslept) {
       const k = prior?.overslept ?? 0;
       entry = { ms: Math.min(prior?.ms ?? sleptMs, sleptMs) * SHRINK * HARDER ** k, overslept: k + 1 };
     } else {
-      const alone = sleptMs > 0 ? sleptMs + waitedMs * CONTENDED_SPEED : waitedMs * UNSLEPT_SHARE;
+      const alone = sleptMs > 0 ? sleptMs + Math.max(0, waitedMs - floor) * CONTENDED_SPEED : waitedMs * UNSLEPT_SHARE;
       entry = { ms: prior === undefined ? alone : (prior.ms + alone) / 2, overslept: 0 };
     }
-    this.byCount.delete(dispatches);
-    this.byCount.set(dispatches, entry);
-    if (this.byCount.size > MAX_KEYS) this.byCount.delete(this.byCount.keys().next().value as number);
+    this.byCount.delete(key);
+    this.byCount.set(key, entry);
+    if (this.byCount.size > MAX_KEYS) this.byCount.delete(this.byCount.keys().next().value as string);
 
     this.msPerDispatch.push(((sleptMs + waitedMs) * (overslept ? 0.5 : 1)) / dispatches);
     if (this.msPerDispatch.length > RECENT) this.msPerDispatch.shift();
   }
 
-  /** The learned time for a dispatch count (tests, diagnostics). */
-  expectedMs(dispatches: number): number | undefined {
-    return this.byCount.get(dispatches)?.ms;
+  /** The learned time for a kind of wait and dispatch count (tests, diagnostics). */
+  expectedMs(kind: WaitKind, dispatches: number): number | undefined {
+    return this.byCount.get(kind + dispatches)?.ms;
   }
 }
