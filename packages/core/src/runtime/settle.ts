@@ -13,32 +13,36 @@
  *
  * Waits repeat: a training loop or a benchmark waits on the same work every
  * step, with the same number of dispatches. So the expected time is learned
- * per dispatch count, from what each wait showed:
+ * per kind of wait and dispatch count. An unseen count waits at once and
+ * learns from that: what a dispatch costs varies too much between workloads
+ * to guess from others (after BERT-base AdamW, a few dispatches of 400 ms
+ * each, a per-dispatch guess for an encoder step of a thousand small ones
+ * slept 10 s and made the benchmark's next row four times slower).
+ *
  * A wait never takes zero time even when the work is long done: on
  * lavapipe onSubmittedWorkDone() resolves 0.15–0.6 ms after an idle GPU,
  * a read 0.45–5 ms (its own copy and map), more on a loaded machine. So a
  * wait is judged against the shortest wait of its kind yet (the floor),
- * with room for jitter: an estimate that took latency for unfinished work
- * would grow with every wait.
+ * with room for jitter; an estimate that took latency for unfinished work
+ * would grow with every wait. What a wait shows:
  * - the work was done on waking (the wait was under twice the floor plus
- *   OVERSLEPT_MS):
- *   it took at most the sleep, so the estimate shrinks: by 5% the first time
- *   (an estimate that is right wakes just late or just early, by chance),
- *   and harder each time in a row after that (×0.8 more each), so a step
- *   that got much cheaper is not overslept for long;
+ *   OVERSLEPT_MS): it took at most the sleep, so the estimate shrinks, by
+ *   5% the first time (an estimate that is right wakes just late or just
+ *   early, by chance) and harder each time in a row after that (×0.8 more
+ *   each), so a step that got much cheaper is not overslept for long;
  * - the work outlasted the sleep: it would have taken about the sleep plus
  *   half the time waited past the floor (that part ran at half speed);
  * - no sleep: the whole wait was contended, so about 0.6 of it.
- * An unseen dispatch count sleeps 0.6 of the fastest recent milliseconds
- * per dispatch: a guess from other work, so it errs short.
  */
 
-/** Work expected to take less than this (ms) is waited for at once: timers are coarser than the loss. */
-export const SETTLE_MIN_MS = 8;
+/**
+ * Work expected to take less than this (ms) is waited for at once: timers
+ * are coarser than the loss. At 8 ms, layer norm's benchmark (50 calls, about
+ * 9 ms a wait) hovered at the threshold, half its waits contended.
+ */
+export const SETTLE_MIN_MS = 1;
 /** Longest sleep (ms): a wrong estimate costs at most this. */
 export const SETTLE_MAX_MS = 10_000;
-/** Of an unseen dispatch count's guessed time, the share slept. */
-const GUESS_FRACTION = 0.6;
 /** A wait after the sleep under twice the floor plus this (ms) means the work was done on waking. */
 export const OVERSLEPT_MS = 0.5;
 /** An estimate that overslept is multiplied by this, and by HARDER more for each oversleep in a row before it. */
@@ -50,8 +54,6 @@ const CONTENDED_SPEED = 0.5;
 const UNSLEPT_SHARE = 0.6;
 /** Kinds and dispatch counts remembered (least recently used dropped). */
 const MAX_KEYS = 64;
-/** Recent per-dispatch times kept for guesses. */
-const RECENT = 8;
 
 /** A wait for the queue (sync) or for a buffer map (read, which adds a copy). */
 export type WaitKind = 'sync' | 'read';
@@ -59,7 +61,6 @@ export type WaitKind = 'sync' | 'read';
 export class SettleEstimator {
   /** Per kind of wait and dispatch count: the expected ms, and how many waits in a row overslept. */
   private readonly byCount = new Map<string, { ms: number; overslept: number }>();
-  private readonly msPerDispatch: number[] = [];
   /**
    * Per kind, the shortest wait after a sleep seen (ms): what a wait costs
    * with nothing left to wait for. Kept for the process's life: a window of
@@ -71,18 +72,13 @@ export class SettleEstimator {
   /** Milliseconds to sleep before a wait of `kind` on `dispatches` dispatches (0: wait at once). */
   sleepMs(kind: WaitKind, dispatches: number): number {
     if (dispatches === 0) return 0;
-    const known = this.byCount.get(kind + dispatches);
-    let ms: number;
-    if (known !== undefined) ms = known.ms;
-    else if (this.msPerDispatch.length > 0) ms = GUESS_FRACTION * dispatches * Math.min(...this.msPerDispatch);
-    else return 0;
+    const ms = this.byCount.get(kind + dispatches)?.ms ?? 0;
     return ms < SETTLE_MIN_MS ? 0 : Math.min(ms, SETTLE_MAX_MS);
   }
 
   /**
    * After a wait of `kind` on `dispatches` dispatches: `sleptMs` slept, then
-   * `waitedMs` waited. Also learns milliseconds per dispatch for unseen
-   * counts: an overslept wait counts half, so a stale guess shrinks.
+   * `waitedMs` waited.
    */
   note(kind: WaitKind, dispatches: number, sleptMs: number, waitedMs: number): void {
     if (dispatches === 0) return;
@@ -102,9 +98,6 @@ export class SettleEstimator {
     this.byCount.delete(key);
     this.byCount.set(key, entry);
     if (this.byCount.size > MAX_KEYS) this.byCount.delete(this.byCount.keys().next().value as string);
-
-    this.msPerDispatch.push(((sleptMs + waitedMs) * (overslept ? 0.5 : 1)) / dispatches);
-    if (this.msPerDispatch.length > RECENT) this.msPerDispatch.shift();
   }
 
   /** The learned time for a kind of wait and dispatch count (tests, diagnostics). */
