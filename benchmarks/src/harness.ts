@@ -139,6 +139,12 @@ export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions):
   return { reps, expectMs, slow: single > SLOW_RUN_MS };
 }
 
+/** Warms a fresh instance of a calibrated workload: one run, then one sample's worth. */
+export async function rewarm(lib: Lib, inst: Instance, cal: Calibration): Promise<void> {
+  const single = await iterate(lib, inst, 1, 0);
+  if (cal.reps > 1 && single < SLOW_RUN_MS) await iterate(lib, inst, cal.reps, cal.expectMs);
+}
+
 /** Rounds a row's sampling is split into (1 in runs before rounds existed). */
 export const roundsOf = (opts: HarnessOptions): number => Math.max(1, opts.rounds ?? 1);
 

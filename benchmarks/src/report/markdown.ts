@@ -34,7 +34,7 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
   if (rounds > 1) {
     lines.push(
       '',
-      `Each row was sampled in ${rounds} rounds taken in turn (ours, TF.js, ours, …), so each round's pair met the same machine; **ours/TF.js** is the median over rounds of the pair's ratio, and the lowest and highest round follow it in brackets: how far the machine's drift moved it.`,
+      `Each row was sampled in ${rounds} rounds taken in turn (ours, TF.js, ours, …), so each round's pair met the same machine, and each library's workload was set up for its round and freed after it, so only one library's tensors were alive while it was timed; **ours/TF.js** is the median over rounds of the pair's ratio, and the lowest and highest round follow it in brackets: how far the machine's drift moved it.`,
     );
   }
   if (run.adapter.isCPU) {
