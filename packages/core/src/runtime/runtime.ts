@@ -57,7 +57,17 @@ export interface KernelTime {
 interface PipelineEntry {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
+  /** Unique per compiled pipeline: part of the work signature settle.ts keys on. */
+  id: number;
 }
+
+/** Folds one dispatch (pipeline id and workgroup counts) into a 32-bit FNV-1a style hash. */
+function mixDispatch(h: number, id: number, x: number, y: number, z: number): number {
+  for (const v of [id, x, y, z]) h = Math.imul(h ^ v, 16777619);
+  return h;
+}
+
+const WORK_HASH_SEED = 2166136261;
 
 const CPU_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|cpu/i;
 
@@ -118,6 +128,9 @@ export class Runtime {
   /** Whether waits sleep first: RuntimeOptions.sleepBeforeWaits, on a CPU adapter. */
   readonly sleepsBeforeWaits: boolean;
   private dispatchesSinceRead = 0;
+  /** Hash of the dispatches since the last wait (mixDispatch). */
+  private workHash = WORK_HASH_SEED;
+  private nextPipelineId = 0;
   private pipelineCount = 0;
   private pipelineMs = 0;
   /** While timing: the query set and how many passes have written begin/end pairs into it. */
@@ -223,7 +236,7 @@ export class Runtime {
     void this.device.popErrorScope().then((err) => {
       if (err) this.errors.push(`kernel ${kernel.key} failed to compile: ${err.message}\n--- WGSL ---\n${numbered(code)}`);
     });
-    entry = { pipeline, layout };
+    entry = { pipeline, layout, id: this.nextPipelineId++ };
     this.pipelines.set(kernel.key, entry);
     this.pipelineCount++;
     this.pipelineMs += performance.now() - t0;
@@ -330,7 +343,7 @@ export class Runtime {
     if (x > maxDim || y > maxDim || z > maxDim) {
       throw new Error(`kernel ${kernel.key}: ${x}×${y}×${z} workgroups exceed the limit ${maxDim}; use splitWorkgroups`);
     }
-    const { pipeline, layout } = this.pipelineFor(kernel);
+    const { pipeline, layout, id } = this.pipelineFor(kernel);
     let paramGroup: GPUBindGroup | null = null;
     if (kernel.params.fields.length > 0) {
       const bytes = kernel.params.byteSize;
@@ -362,6 +375,7 @@ export class Runtime {
     if (paramGroup) pass.setBindGroup(1, paramGroup);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchesSinceRead++;
+    this.workHash = mixDispatch(this.workHash, id, x, y, z);
     if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
   }
 
@@ -469,15 +483,17 @@ export class Runtime {
    * GPU's.
    */
   private async waitFor(kind: WaitKind, wait: () => Promise<unknown>): Promise<void> {
-    const work = this.dispatchesSinceRead;
+    // Nothing dispatched since the last wait: nothing worth sleeping on or learning from.
+    const work = this.dispatchesSinceRead > 0 && this.sleepsBeforeWaits ? `${this.dispatchesSinceRead}:${this.workHash >>> 0}` : null;
     this.dispatchesSinceRead = 0;
+    this.workHash = WORK_HASH_SEED;
     this.flush();
     const t0 = performance.now();
-    const sleepMs = this.sleepsBeforeWaits ? this.settler.sleepMs(kind, work) : 0;
+    const sleepMs = work ? this.settler.sleepMs(kind, work) : 0;
     if (sleepMs > 0) await sleep(sleepMs);
     const t1 = performance.now();
     await wait();
-    if (this.sleepsBeforeWaits) this.settler.note(kind, work, sleepMs > 0 ? t1 - t0 : 0, performance.now() - t1);
+    if (work) this.settler.note(kind, work, sleepMs > 0 ? t1 - t0 : 0, performance.now() - t1);
   }
 
   /** Waits until the GPU has finished everything submitted. */

@@ -12,12 +12,15 @@
  * the expected time itself.
  *
  * Waits repeat: a training loop or a benchmark waits on the same work every
- * step, with the same number of dispatches. So the expected time is learned
- * per kind of wait and dispatch count. An unseen count waits at once and
- * learns from that: what a dispatch costs varies too much between workloads
- * to guess from others (after BERT-base AdamW, a few dispatches of 400 ms
- * each, a per-dispatch guess for an encoder step of a thousand small ones
- * slept 10 s and made the benchmark's next row four times slower).
+ * step. So the expected time is learned per kind of wait and per work
+ * signature: the runtime's count of dispatches since the last wait and a
+ * hash of their pipelines and workgroup counts (a count alone would let one
+ * 400 ms AdamW dispatch teach the wait after one small op to sleep 400 ms).
+ * Unseen work waits at once and is learned from that: what a dispatch costs
+ * varies too much between workloads to guess from others (after BERT-base
+ * AdamW, a per-dispatch guess for an encoder step of a thousand small
+ * dispatches slept 10 s and made the benchmark's next row four times
+ * slower).
  *
  * A wait never takes zero time even when the work is long done: on
  * lavapipe onSubmittedWorkDone() resolves 0.15–0.6 ms after an idle GPU,
@@ -27,9 +30,10 @@
  * would grow with every wait. What a wait shows:
  * - the work was done on waking (the wait was under twice the floor plus
  *   OVERSLEPT_MS): it took at most the sleep, so the estimate shrinks, by
- *   5% the first time (an estimate that is right wakes just late or just
- *   early, by chance) and harder each time in a row after that (×0.8 more
- *   each), so a step that got much cheaper is not overslept for long;
+ *   5% the first two times in a row (an estimate that is right wakes just
+ *   late or just early, by chance) and harder each time in a row after
+ *   that (×0.8 more each), so a step that got much cheaper is not overslept
+ *   for long;
  * - the work outlasted the sleep: it would have taken about the sleep plus
  *   half the time waited past the floor (that part ran at half speed);
  * - no sleep: the whole wait was contended, so about 0.6 of it.
@@ -45,22 +49,33 @@ export const SETTLE_MIN_MS = 1;
 export const SETTLE_MAX_MS = 10_000;
 /** A wait after the sleep under twice the floor plus this (ms) means the work was done on waking. */
 export const OVERSLEPT_MS = 0.5;
-/** An estimate that overslept is multiplied by this, and by HARDER more for each oversleep in a row before it. */
+/**
+ * The floor never counts above this (ms): the first waits after a sleep may
+ * all have outlasted it, and their minimum, taken for latency, made later
+ * unfinished work look done (the estimate then shrank while it was short).
+ */
+const FLOOR_MAX_MS = 1;
+/**
+ * An estimate that overslept is multiplied by this, and from the third
+ * oversleep in a row by HARDER more for each one before it but the first:
+ * the same work's time varies by ±30% from wait to wait on this VM, so two
+ * oversleeps in a row are common and must not halve the estimate.
+ */
 const SHRINK = 0.95;
 const HARDER = 0.8;
 /** Speed of the GPU's work beside the poller, as a share of its speed alone. */
 const CONTENDED_SPEED = 0.5;
 /** Share of an unslept wait the work would have taken alone. */
 const UNSLEPT_SHARE = 0.6;
-/** Kinds and dispatch counts remembered (least recently used dropped). */
+/** Kinds and work signatures remembered (least recently used dropped). */
 const MAX_KEYS = 64;
 
 /** A wait for the queue (sync) or for a buffer map (read, which adds a copy). */
 export type WaitKind = 'sync' | 'read';
 
 export class SettleEstimator {
-  /** Per kind of wait and dispatch count: the expected ms, and how many waits in a row overslept. */
-  private readonly byCount = new Map<string, { ms: number; overslept: number }>();
+  /** Per kind of wait and work signature: the expected ms, and how many waits in a row overslept. */
+  private readonly byWork = new Map<string, { ms: number; overslept: number }>();
   /**
    * Per kind, the shortest wait after a sleep seen (ms): what a wait costs
    * with nothing left to wait for. Kept for the process's life: a window of
@@ -69,39 +84,37 @@ export class SettleEstimator {
    */
   private readonly floor: Record<WaitKind, number> = { sync: Infinity, read: Infinity };
 
-  /** Milliseconds to sleep before a wait of `kind` on `dispatches` dispatches (0: wait at once). */
-  sleepMs(kind: WaitKind, dispatches: number): number {
-    if (dispatches === 0) return 0;
-    const ms = this.byCount.get(kind + dispatches)?.ms ?? 0;
+  /** Milliseconds to sleep before a wait of `kind` on the work signed `work` (0: wait at once). */
+  sleepMs(kind: WaitKind, work: string): number {
+    const ms = this.byWork.get(`${kind}:${work}`)?.ms ?? 0;
     return ms < SETTLE_MIN_MS ? 0 : Math.min(ms, SETTLE_MAX_MS);
   }
 
   /**
-   * After a wait of `kind` on `dispatches` dispatches: `sleptMs` slept, then
+   * After a wait of `kind` on the work signed `work`: `sleptMs` slept, then
    * `waitedMs` waited.
    */
-  note(kind: WaitKind, dispatches: number, sleptMs: number, waitedMs: number): void {
-    if (dispatches === 0) return;
-    const floor = Number.isFinite(this.floor[kind]) ? this.floor[kind] : 0;
+  note(kind: WaitKind, work: string, sleptMs: number, waitedMs: number): void {
+    const floor = Math.min(this.floor[kind], FLOOR_MAX_MS);
     if (sleptMs > 0) this.floor[kind] = Math.min(this.floor[kind], waitedMs);
     const overslept = sleptMs > 0 && waitedMs < 2 * floor + OVERSLEPT_MS;
-    const key = kind + dispatches;
-    const prior = this.byCount.get(key);
+    const key = `${kind}:${work}`;
+    const prior = this.byWork.get(key);
     let entry: { ms: number; overslept: number };
     if (overslept) {
       const k = prior?.overslept ?? 0;
-      entry = { ms: Math.min(prior?.ms ?? sleptMs, sleptMs) * SHRINK * HARDER ** k, overslept: k + 1 };
+      entry = { ms: Math.min(prior?.ms ?? sleptMs, sleptMs) * SHRINK * HARDER ** Math.max(0, k - 1), overslept: k + 1 };
     } else {
       const alone = sleptMs > 0 ? sleptMs + Math.max(0, waitedMs - floor) * CONTENDED_SPEED : waitedMs * UNSLEPT_SHARE;
       entry = { ms: prior === undefined ? alone : (prior.ms + alone) / 2, overslept: 0 };
     }
-    this.byCount.delete(key);
-    this.byCount.set(key, entry);
-    if (this.byCount.size > MAX_KEYS) this.byCount.delete(this.byCount.keys().next().value as string);
+    this.byWork.delete(key);
+    this.byWork.set(key, entry);
+    if (this.byWork.size > MAX_KEYS) this.byWork.delete(this.byWork.keys().next().value as string);
   }
 
-  /** The learned time for a kind of wait and dispatch count (tests, diagnostics). */
-  expectedMs(kind: WaitKind, dispatches: number): number | undefined {
-    return this.byCount.get(kind + dispatches)?.ms;
+  /** The learned time for a kind of wait and work signature (tests, diagnostics). */
+  expectedMs(kind: WaitKind, work: string): number | undefined {
+    return this.byWork.get(`${kind}:${work}`)?.ms;
   }
 }
