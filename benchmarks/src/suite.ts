@@ -67,7 +67,6 @@ class Side {
   note?: string;
   cal: Calibration | null = null;
   rounds: RoundSamples[] = [];
-  gpuSamplesMs: number[] = [];
   result: SideResult | null = null;
   error?: string;
   hung = false;
@@ -157,8 +156,7 @@ async function interleaved(sides: Side[], opts: SuiteOptions): Promise<void> {
         else s.cal = await calibrate(s.lib, inst, harness);
         s.rounds.push(await sampleRound(`${s.w.id} ${s.lib.name}`, s.lib, inst, s.cal, harness));
         if (r < rounds - 1) return;
-        s.gpuSamplesMs = await sampleGPU(s.lib, inst, s.cal, harness);
-        s.result = summarise(s.cal, s.rounds, s.gpuSamplesMs, scaledWork(s.w.unit, s.w.work));
+        s.result = summarise(s.cal, s.rounds, await sampleGPU(s.lib, inst, s.cal, harness), scaledWork(s.w.unit, s.w.work));
       });
       await s.finish();
     }
@@ -212,7 +210,8 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
       gpuRatio,
     };
     // A row without a TF.js side (no equivalent, --no-tfjs) is not an error: the report shows a dash.
-    const tErr = t && !t.result ? (t.error ?? (o.hung ? 'not run: ours hung the GPU' : 'not run')) : undefined;
+    // A TF.js side with neither result nor error was skipped: ours hung the GPU.
+    const tErr = t && !t.result ? (t.error ?? 'not run: ours hung the GPU') : undefined;
     if (o.error || tErr) row.errors = { ...(o.error ? { ours: o.error } : {}), ...(tErr ? { tfjs: tErr } : {}) };
     if (o.extra || t?.extra) row.extra = { ...o.extra, ...t?.extra };
     rows.push(row);

@@ -1,3 +1,5 @@
+import { setMostRecent } from './lru.js';
+
 /**
  * Reuses bind groups across dispatches that bind the same buffer ranges and
  * textures to the same layout.
@@ -46,21 +48,10 @@ export class BindGroupCache {
 
   get(key: string, create: () => GPUBindGroup): GPUBindGroup {
     const found = this.entries.get(key);
-    if (found) {
-      this.hits++;
-      // Most recently used last: Map iteration order is insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, found);
-      return found;
-    }
-    this.misses++;
-    const bg = create();
-    if (this.capacity === 0) return bg;
-    this.entries.set(key, bg);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    if (found) this.hits++;
+    else this.misses++;
+    const bg = found ?? create();
+    setMostRecent(this.entries, key, bg, this.capacity);
     return bg;
   }
 

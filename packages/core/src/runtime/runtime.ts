@@ -61,10 +61,14 @@ interface PipelineEntry {
   id: number;
 }
 
-/** Folds one dispatch (pipeline id and workgroup counts) into a 32-bit FNV-1a style hash. */
+const FNV_PRIME = 16777619;
+
+/** Folds one dispatch (pipeline id and workgroup counts) into a 32-bit FNV-1a style hash; unrolled, it allocates nothing per dispatch. */
 function mixDispatch(h: number, id: number, x: number, y: number, z: number): number {
-  for (const v of [id, x, y, z]) h = Math.imul(h ^ v, 16777619);
-  return h;
+  h = Math.imul(h ^ id, FNV_PRIME);
+  h = Math.imul(h ^ x, FNV_PRIME);
+  h = Math.imul(h ^ y, FNV_PRIME);
+  return Math.imul(h ^ z, FNV_PRIME);
 }
 
 const WORK_HASH_SEED = 2166136261;
@@ -130,7 +134,6 @@ export class Runtime {
   private dispatchesSinceRead = 0;
   /** Hash of the dispatches since the last wait (mixDispatch). */
   private workHash = WORK_HASH_SEED;
-  private nextPipelineId = 0;
   private pipelineCount = 0;
   private pipelineMs = 0;
   /** While timing: the query set and how many passes have written begin/end pairs into it. */
@@ -236,9 +239,9 @@ export class Runtime {
     void this.device.popErrorScope().then((err) => {
       if (err) this.errors.push(`kernel ${kernel.key} failed to compile: ${err.message}\n--- WGSL ---\n${numbered(code)}`);
     });
-    entry = { pipeline, layout, id: this.nextPipelineId++ };
+    // pipelineCount only grows (trim() keeps it), so it numbers pipelines uniquely.
+    entry = { pipeline, layout, id: this.pipelineCount++ };
     this.pipelines.set(kernel.key, entry);
-    this.pipelineCount++;
     this.pipelineMs += performance.now() - t0;
     return entry;
   }
@@ -375,7 +378,8 @@ export class Runtime {
     if (paramGroup) pass.setBindGroup(1, paramGroup);
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchesSinceRead++;
-    this.workHash = mixDispatch(this.workHash, id, x, y, z);
+    // Only waits that sleep use the signature (settle.ts): no hashing on GPUs.
+    if (this.sleepsBeforeWaits) this.workHash = mixDispatch(this.workHash, id, x, y, z);
     if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
   }
 

@@ -39,6 +39,8 @@
  * - no sleep: the whole wait was contended, so about 0.6 of it.
  */
 
+import { setMostRecent } from './lru.js';
+
 /**
  * Work expected to take less than this (ms) is waited for at once: timers
  * are coarser than the loss. At 8 ms, layer norm's benchmark (50 calls, about
@@ -108,9 +110,7 @@ export class SettleEstimator {
       const alone = sleptMs > 0 ? sleptMs + Math.max(0, waitedMs - floor) * CONTENDED_SPEED : waitedMs * UNSLEPT_SHARE;
       entry = { ms: prior === undefined ? alone : (prior.ms + alone) / 2, overslept: 0 };
     }
-    this.byWork.delete(key);
-    this.byWork.set(key, entry);
-    if (this.byWork.size > MAX_KEYS) this.byWork.delete(this.byWork.keys().next().value as string);
+    setMostRecent(this.byWork, key, entry, MAX_KEYS);
   }
 
   /** The learned time for a kind of wait and work signature (tests, diagnostics). */
