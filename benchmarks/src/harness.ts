@@ -201,9 +201,9 @@ export function summarise(cal: Calibration, rounds: readonly RoundSamples[], gpu
  * than a ratio of two medians taken at different times; the spread says how
  * much the drift moved it.
  */
-export function pairedRatio(oursRoundsMs: readonly number[], tfjsRoundsMs: readonly number[]): { ratio: number; range: [number, number] } {
+export function pairedRatio(oursRoundsMs: readonly number[], tfjsRoundsMs: readonly number[], other = 'TF.js'): { ratio: number; range: [number, number] } {
   if (oursRoundsMs.length !== tfjsRoundsMs.length || oursRoundsMs.length === 0) {
-    throw new Error(`pairedRatio: ${oursRoundsMs.length} rounds of ours against ${tfjsRoundsMs.length} of TF.js`);
+    throw new Error(`pairedRatio: ${oursRoundsMs.length} rounds of ours against ${tfjsRoundsMs.length} of ${other}`);
   }
   const ratios = oursRoundsMs.map((o, i) => tfjsRoundsMs[i] / o);
   return { ratio: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] };

@@ -14,7 +14,7 @@ import { compileWorkloads, encoderWorkloads } from './suites/encoder.js';
 import { matmulWorkloads } from './suites/matmul.js';
 import { rowWorkloads } from './suites/rows.js';
 import type { TfjsHandle } from './tfjs/load.js';
-import type { Instance, RateUnit, RowResult, SideResult, Workload } from './types.js';
+import type { Instance, RateUnit, RowResult, SideResult, VersusResult, Workload } from './types.js';
 
 export interface SuiteOptions {
   quick: boolean;
@@ -57,9 +57,10 @@ function deadline<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
 }
 
 /**
- * One library's part of a row: its Instance and what its phases have
- * measured. The first phase that throws ends the side with that error; a
- * phase past the deadline marks it hung (nothing more can run on the device).
+ * One library's part of a row (or our other path's, Workload.versus): its
+ * Instance and what its phases have measured. The first phase that throws
+ * ends the side with that error; a phase past the deadline marks it hung
+ * (nothing more can run on the device).
  */
 class Side {
   inst: Instance | null = null;
@@ -78,12 +79,15 @@ class Side {
     readonly lib: Lib,
     private readonly make: () => Instance,
     private readonly opts: SuiteOptions,
-    private readonly peer: () => Side | null,
+    /** The row's other sides: a hang in any stops this one. */
+    private readonly others: () => readonly Side[],
+    /** How logs and errors name this side. */
+    readonly label: string = lib.name,
   ) {}
 
   /** Sets the workload up (again, each round); a throw here is the side's error. */
   start(): void {
-    if (!this.started) this.opts.log(`  ${this.w.id}: ${this.lib.name}…`);
+    if (!this.started) this.opts.log(`  ${this.w.id}: ${this.label}…`);
     this.started = true;
     try {
       this.inst = this.make();
@@ -93,16 +97,16 @@ class Side {
     }
   }
 
-  /** Nothing has failed or hung on either side. */
+  /** Nothing has failed here, and nothing has hung on any side. */
   get live(): boolean {
-    return this.error === undefined && !this.hung && !this.peer()?.hung;
+    return this.error === undefined && !this.hung && !this.others().some((s) => s.hung);
   }
 
-  /** Runs one phase under the side's deadline, unless this side or its peer has already failed or hung. */
+  /** Runs one phase under the side's deadline, unless this side has failed or any side has hung. */
   async phase(fn: (inst: Instance) => Promise<void>): Promise<void> {
     if (!this.live || !this.inst) return;
     try {
-      await deadline(fn(this.inst), this.opts.sideTimeoutS, `${this.w.id} (${this.lib.name})`);
+      await deadline(fn(this.inst), this.opts.sideTimeoutS, `${this.w.id} (${this.label})`);
     } catch (e) {
       this.hung = e instanceof HangError;
       this.error = message(e);
@@ -120,7 +124,7 @@ class Side {
     }
     this.inst = null;
     const late = this.lib.drainErrors();
-    if (late) this.opts.log(`  warning: ${this.w.id} (${this.lib.name}) left a GPU error behind: ${late}`);
+    if (late) this.opts.log(`  warning: ${this.w.id} (${this.label}) left a GPU error behind: ${late}`);
   }
 }
 
@@ -136,7 +140,7 @@ async function firstStepSide(side: Side, steps: number, pipelines: () => { count
 }
 
 /**
- * Steady-state rows: sampling rounds in turn (ours, TF.js, ours, …), so each
+ * Steady-state rows: sampling rounds in turn (ours, TF.js[, our other path], ours, …), so each
  * round's pair meets the same machine. Each round sets its library's
  * workload up and tears it down, so only one library's tensors are alive
  * while it is timed: with both alive, our BERT-base AdamW ran at half speed
@@ -154,7 +158,7 @@ async function interleaved(sides: Side[], opts: SuiteOptions): Promise<void> {
       await s.phase(async (inst) => {
         if (s.cal) await rewarm(s.lib, inst, s.cal);
         else s.cal = await calibrate(s.lib, inst, harness);
-        s.rounds.push(await sampleRound(`${s.w.id} ${s.lib.name}`, s.lib, inst, s.cal, harness));
+        s.rounds.push(await sampleRound(`${s.w.id} ${s.label}`, s.lib, inst, s.cal, harness));
         if (r < rounds - 1) return;
         s.result = summarise(s.cal, s.rounds, await sampleGPU(s.lib, inst, s.cal, harness), scaledWork(s.w.unit, s.w.work));
       });
@@ -172,11 +176,16 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
     const liveBefore = memory().liveTensors;
     const tfjsBefore = tfjs?.numTensors() ?? 0;
     let t: Side | null = null;
-    const o: Side = new Side(w, ours, w.ours, opts, () => t);
+    let v: Side | null = null;
+    // Our other path right after ours, so that pair is the closest in time.
+    const sides = () => [o, v, t].filter((s): s is Side => s !== null);
+    const o: Side = new Side(w, ours, w.ours, opts, sides);
     if (tfjs && theirs && w.tfjs) {
       const make = w.tfjs;
-      t = new Side(w, theirs, () => make(tfjs.tf), opts, () => o);
+      t = new Side(w, theirs, () => make(tfjs.tf), opts, sides);
     }
+    // Not for first-step rows: their cold caches would be warmed by the other path.
+    if (w.versus && !w.firstStep) v = new Side(w, ours, w.versus.make, opts, sides, `ours (${w.versus.name})`);
     if (w.firstStep) {
       const steps = opts.quick ? 2 : 4;
       await firstStepSide(o, steps, () => rt.pipelineStats());
@@ -187,7 +196,7 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
         });
       }
     } else {
-      await interleaved(t ? [o, t] : [o], opts);
+      await interleaved(sides(), opts);
     }
     const liveAfter = memory().liveTensors;
     if (liveAfter !== liveBefore) opts.log(`  warning: ${w.id} left ${liveAfter - liveBefore} of our tensors alive`);
@@ -208,6 +217,7 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
       ratio,
       ...(paired ? { ratioRange: paired.range } : {}),
       gpuRatio,
+      ...(v && w.versus ? { versus: versusResult(w.versus.name, o, v) } : {}),
     };
     // A row without a TF.js side (no equivalent, --no-tfjs) is not an error: the report shows a dash.
     // A TF.js side with neither result nor error was skipped: ours hung the GPU.
@@ -216,13 +226,25 @@ export async function runSuite(rt: Runtime, tfjs: TfjsHandle | null, opts: Suite
     if (o.extra || t?.extra) row.extra = { ...o.extra, ...t?.extra };
     rows.push(row);
     opts.log(summaryLine(row));
-    if (o.hung || t?.hung) {
+    if (sides().some((s) => s.hung)) {
       opts.log(`stopping: ${w.id} hung the GPU; ${selected.length - i - 1} rows not run`);
       for (const rest of selected.slice(i + 1)) rows.push(skippedRow(rest, `not run: ${w.id} hung the GPU before it`));
       break;
     }
   }
   return rows;
+}
+
+/** Our row's path against our other one, paired by round as the TF.js ratio is. */
+function versusResult(name: string, o: Side, v: Side): VersusResult {
+  const base: VersusResult = { name, side: v.result, speedup: null, ...(v.error ? { error: v.error } : {}) };
+  const ro = o.result?.roundMediansMs;
+  const rv = v.result?.roundMediansMs;
+  if (ro && rv) {
+    const p = pairedRatio(ro, rv, name);
+    return { ...base, speedup: p.ratio, range: p.range };
+  }
+  return o.result && v.result ? { ...base, speedup: v.result.medianMs / o.result.medianMs } : base;
 }
 
 function skippedRow(w: Workload, why: string): RowResult {
@@ -232,5 +254,6 @@ function skippedRow(w: Workload, why: string): RowResult {
 function summaryLine(r: RowResult): string {
   const side = (s: SideResult | null, err?: string) => (s ? `${s.medianMs.toPrecision(3)} ms (${s.rate.toPrecision(3)} ${r.unit})` : err ? `error: ${err}` : '—');
   const ratio = r.ratio === null ? '' : `  ours/TF.js ${r.ratio.toFixed(2)}×`;
-  return `${r.id.padEnd(40)} ours ${side(r.ours, r.errors?.ours)}  TF.js ${side(r.tfjs, r.errors?.tfjs)}${ratio}`;
+  const vs = r.versus ? `  ${r.versus.name} ${side(r.versus.side, r.versus.error)}${r.versus.speedup === null ? '' : ` (${r.versus.speedup.toFixed(2)}× its time)`}` : '';
+  return `${r.id.padEnd(40)} ours ${side(r.ours, r.errors?.ours)}  TF.js ${side(r.tfjs, r.errors?.tfjs)}${ratio}${vs}`;
 }

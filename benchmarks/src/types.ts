@@ -43,6 +43,12 @@ export interface Workload {
   ours(): Instance;
   /** Absent where TF.js has no equivalent. */
   tfjs?(tf: Tf): Instance;
+  /**
+   * Another of our paths for the same work (the composed attention against
+   * the fused one), sampled in the same rounds as `ours` so that the two
+   * meet the same machine: a row a minute later can see it 15% slower.
+   */
+  versus?: { name: string; make(): Instance };
 }
 
 /** Timing of one library on one row. Times are per run(), in milliseconds. */
@@ -86,6 +92,19 @@ export interface RowResult {
   gpuRatio: number | null;
   /** Why a side is missing (error text or "TF.js disabled"). */
   errors?: { ours?: string; tfjs?: string };
+  /** `ours` against Workload.versus, paired by round. */
+  versus?: VersusResult;
   /** Rows that are not rates (first-step compile) carry their own numbers. */
   extra?: Record<string, number | string | null>;
+}
+
+/** Our row's path against another of ours (Workload.versus), from the same rounds. */
+export interface VersusResult {
+  name: string;
+  side: SideResult | null;
+  /** Median over rounds of the other path's time over ours: above 1 ours is faster. */
+  speedup: number | null;
+  /** Lowest and highest round's speedup. */
+  range?: [number, number];
+  error?: string;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCli, runBenchmarks } from '../src/cli.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import type { RunRecord } from '../src/report/meta.js';
 import type { SideResult } from '../src/types.js';
 
@@ -62,5 +63,28 @@ describe('benchmark suite', () => {
     expect(lo).toBeLessThanOrEqual(row.ratio!);
     expect(row.ratio!).toBeLessThanOrEqual(hi);
     expect(readFileSync(written.index, 'utf8')).toContain(run.adapter.slug);
+  });
+
+  it('samples a row\'s other path in the same rounds and reports the paired speed-up', async () => {
+    // Fused attention at T=128 against our composed path; TF.js off to keep it short.
+    const opts = parseCli(['--quick', '--no-tfjs', '--only', '^attention/fused-fwd-bwd-t128$', '--out', out]);
+    const { written } = await runBenchmarks(opts, () => undefined);
+    const run = JSON.parse(readFileSync(written.json, 'utf8')) as RunRecord;
+    expect(run.rows).toHaveLength(1);
+    const row = run.rows[0];
+    expect(row.errors).toBeUndefined();
+    checkSide(row.ours);
+    const v = row.versus!;
+    expect(v.name).toBe('composed');
+    expect(v.error).toBeUndefined();
+    checkSide(v.side);
+    expect(v.side!.roundMediansMs).toHaveLength(2);
+    // The speed-up is the median of per-round (composed / fused) time ratios, so it lies within their range.
+    const perRound = v.side!.roundMediansMs!.map((ms, i) => ms / row.ours!.roundMediansMs![i]);
+    expect(v.range).toEqual([Math.min(...perRound), Math.max(...perRound)]);
+    expect(v.speedup!).toBeCloseTo((perRound[0] + perRound[1]) / 2, 12);
+    const md = renderMarkdown(run, 'x.json');
+    expect(md).toContain('| attention/fused-fwd-bwd-t128 |');
+    expect(md).toMatch(/\| composed \| [^|]+ \| \*\*[0-9.]+×\*\* \(/);
   });
 });

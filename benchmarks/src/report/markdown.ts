@@ -14,6 +14,13 @@ function rowLine(r: RowResult): string {
   return `| ${r.id} | ${esc(r.shape)} | ${oursTime} | ${fmtRate(o?.rate, r.unit)} | ${tfTime} | ${fmtRate(t?.rate, r.unit)} | **${fmtRatio(r.ratio)}**${r.ratioRange ? ` (${fmtRatio(r.ratioRange[0])}–${fmtRatio(r.ratioRange[1])})` : ''} | ${fmtRatio(r.gpuRatio)} |`;
 }
 
+function versusLine(r: RowResult): string {
+  const v = r.versus!;
+  const theirs = v.side ? fmtTime(v.side.medianMs) : `error: ${esc(v.error ?? '?')}`;
+  const range = v.range ? ` (${fmtRatio(v.range[0])}–${fmtRatio(v.range[1])})` : '';
+  return `| ${r.id} | ${r.ours ? fmtTime(r.ours.medianMs) : `error: ${esc(r.errors?.ours ?? '?')}`} | ${esc(v.name)} | ${theirs} | **${fmtRatio(v.speedup)}**${range} |`;
+}
+
 export function renderMarkdown(run: RunRecord, jsonName: string): string {
   const m = run.machine;
   const lines: string[] = [];
@@ -49,6 +56,17 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
   lines.push('| Row | Shape | Ours (median) | Ours rate | TF.js (median) | TF.js rate | Ours/TF.js | GPU ratio |');
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of run.rows) lines.push(rowLine(r));
+  const versus = run.rows.filter((r) => r.versus);
+  if (versus.length) {
+    lines.push(
+      '',
+      'Our paths against each other: these rows also sampled another of our paths for the same work, in the same rounds (ours, the other path, TF.js, ours, …), so each pair met the same machine. **Speed-up** is the median over rounds of the other path\'s time over this row\'s — above 1× this row\'s path is faster — with the lowest and highest round in brackets.',
+      '',
+      '| Row | Ours (median) | Other path | Its median | Speed-up |',
+      '| --- | --- | --- | --- | --- |',
+      ...versus.map(versusLine),
+    );
+  }
   const first = run.rows.find((r) => r.group === 'compile');
   const notes = run.rows.filter((r) => r.note).map((r) => `- \`${r.id}\`: ${r.note}`);
   if (first?.extra || notes.length) lines.push('');

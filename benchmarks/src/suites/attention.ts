@@ -1,62 +1,36 @@
 /**
  * Attention forward + backward (B=1, H=12, D=64) at sequence 128/256/512,
  * our composed path and our fused kernel against TF.js composed from
- * matMul/softmax (it has no fused attention). Nominal FLOPs: forward
+ * matMul/softmax (it has no fused attention). The fused rows also sample
+ * the composed path in the same rounds (Workload.versus): whether fused is
+ * faster is a comparison of two of our paths, and rows sampled a minute
+ * apart met machines up to 15% apart. Nominal FLOPs: forward
  * Q·Kᵀ and P·V = 4·B·H·T²·D, backward four matmuls = 8·B·H·T²·D.
  */
-import { attention, backward, getDefaultRuntime, randn, scope, type AttentionOptions, type Tensor } from '@bamgpu/core';
+import { attention, backward, randn, scope, type AttentionImpl, type Tensor } from '@bamgpu/core';
 import type { Tf, TfTensor } from '../tfjs/load.js';
 import * as tfnn from '../tfjs/nn.js';
 import type { Instance, Workload } from '../types.js';
-
-export type AttentionImpl = 'composed' | 'fused';
-
-/** The `impl` option another change is adding; typed here so this file compiles with or without it. */
-type OptionsWithImpl = AttentionOptions & { impl?: AttentionImpl };
 
 const B = 1;
 const H = 12;
 const D = 64;
 
 function step(q: Tensor, k: Tensor, v: Tensor, dOut: Tensor, impl: AttentionImpl): void {
-  const opts: OptionsWithImpl = { impl };
-  scope(() => backward(attention(q, k, v, opts), dOut));
+  scope(() => backward(attention(q, k, v, { impl }), dOut));
   for (const t of [q, k, v]) {
     t.grad?.dispose();
     t.grad = null;
   }
 }
 
-let fusedIsDistinct: boolean | null = null;
-
-/**
- * Whether `impl: 'fused'` runs different kernels from 'composed': after a
- * composed step, a fused step on the same shape compiles new pipelines only
- * if the option exists (an unknown option is silently ignored).
- */
-function detectFused(): boolean {
-  if (fusedIsDistinct !== null) return fusedIsDistinct;
-  const rt = getDefaultRuntime();
-  fusedIsDistinct = scope(() => {
-    const [q, k, v] = [0, 1, 2].map(() => randn([1, 2, 32, 16], { requiresGrad: true }));
-    const dOut = randn([1, 2, 32, 16]);
-    step(q, k, v, dOut, 'composed');
-    const before = rt.pipelineStats().count;
-    step(q, k, v, dOut, 'fused');
-    return rt.pipelineStats().count > before;
-  });
-  return fusedIsDistinct;
-}
-
 function oursAttention(t: number, impl: AttentionImpl): Instance {
-  const note = impl === 'fused' && !detectFused() ? "attention() has no `impl: 'fused'` yet: this row ran the default path" : undefined;
   const shape = [B, H, t, D];
   const [q, k, v] = [0, 1, 2].map(() => randn(shape, { requiresGrad: true }));
   const dOut = randn(shape);
   return {
     run: () => step(q, k, v, dOut, impl),
     dispose: () => [q, k, v, dOut].forEach((x) => x.dispose()),
-    note,
   };
 }
 
@@ -83,6 +57,7 @@ export function attentionWorkloads(): Workload[] {
         quick: t === 128,
         ours: () => oursAttention(t, impl),
         tfjs: (tf: Tf) => tfjsAttention(tf, t),
+        ...(impl === 'fused' ? { versus: { name: 'composed', make: () => oursAttention(t, 'composed') } } : {}),
       });
     }
   }
