@@ -75,6 +75,20 @@ export const MASKED_SCORE = -1e30;
  * T=512 96.6 → 122. Now a tie within this machine's noise; CPU adapters keep
  * the fused path for its O(T) memory.
  *
+ * Again on 2026-11-26 (attention.perf.ts, GPU time, median (min) of 7), ms
+ * composed → fused, without mask or dropout:
+ *   B=1: T=128 10.3 (7.3) → 8.6 (7.6), T=256 25.2 (21.1) → 26.8 (25.9), T=512 85.9 (80.9) → 99.6 (95.9)
+ *   B=2: T=128 16.1 (12.5) → 15.9 (14.2), T=256 55.8 (43.3) → 54.1 (50.0), T=512 169 (159) → 210 (192)
+ * and in the BERT setting:
+ *   B=1: T=128 10.8 (10.0) → 10.5 (8.3), T=256 47.7 (30.7) → 32.8 (28.4), T=512 114 (103) → 104 (101)
+ *   B=2: T=128 20.7 (17.6) → 23.4 (15.7), T=256 61.1 (54.7) → 57.3 (54.1), T=512 231 (208) → 209 (204)
+ * On wall time, with the two paths sampled in the same rounds (the
+ * benchmark suite's fused rows, no mask), fused was 1.17× faster at T=128,
+ * 0.89× at T=256 (composed faster) and 1.11× at T=512. So fused wins where
+ * BERT trains (mask and dropout add elementwise passes over T×T to the
+ * composed path) and the composed path, on the texture matmul, has caught up
+ * without them.
+ *
  * NVIDIA H100 (Dawn/Vulkan; bench-results/nvidia-h100-80gb-hbm3, B=1 H=12
  * D=64, no mask), GPU µs composed → fused (`tiled` variant): T=128 182 → 204,
  * T=256 206 → 387, T=512 265 → 769. The composed path's matmuls run on the
