@@ -18,8 +18,18 @@ export function gelu(tf: Tf, x: TfTensor): TfTensor {
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)));
 }
 
-/** softmax(q·kᵀ·scale)·v over [B, H, T, D]. */
-export function attention(tf: Tf, q: TfTensor, k: TfTensor, v: TfTensor): TfTensor {
+/** What BERT training adds to attention: a key bias (0 or −1e9, [B, 1, 1, T]) and dropout on the probabilities. */
+export interface TfAttentionExtras {
+  keyBias: TfTensor;
+  dropout: number;
+}
+
+/** softmax(q·kᵀ·scale [+ key bias])·v over [B, H, T, D] [with dropout on the probabilities]. */
+export function attention(tf: Tf, q: TfTensor, k: TfTensor, v: TfTensor, extras?: TfAttentionExtras): TfTensor {
   const scale = 1 / Math.sqrt(q.shape[q.rank - 1]);
-  return tf.tidy(() => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), scale)), v));
+  return tf.tidy(() => {
+    const scores = tf.mul(tf.matMul(q, k, false, true), scale);
+    const probs = tf.softmax(extras ? tf.add(scores, extras.keyBias) : scores);
+    return tf.matMul(extras ? tf.dropout(probs, extras.dropout) : probs, v);
+  });
 }
