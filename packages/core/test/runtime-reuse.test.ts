@@ -15,19 +15,19 @@ describe('BindGroupCache', () => {
     const [a, b] = [{}, {}];
     let made = 0;
     const make = () => group(`g${made++}`);
-    const g1 = cache.get(cache.key('k', [[a, 0, 16]]), make);
-    expect(cache.get(cache.key('k', [[a, 0, 16]]), make)).toBe(g1);
-    expect(cache.get(cache.key('k', [[b, 0, 16]]), make)).not.toBe(g1);
-    expect(cache.get(cache.key('k', [[a, 256, 16]]), make)).not.toBe(g1);
-    expect(cache.get(cache.key('k', [[a, 0, 32]]), make)).not.toBe(g1);
-    expect(cache.get(cache.key('other', [[a, 0, 16]]), make)).not.toBe(g1);
+    const g1 = cache.get(cache.key('k', [{ buffer: a, offset: 0, size: 16 }]), make);
+    expect(cache.get(cache.key('k', [{ buffer: a, offset: 0, size: 16 }]), make)).toBe(g1);
+    expect(cache.get(cache.key('k', [{ buffer: b, offset: 0, size: 16 }]), make)).not.toBe(g1);
+    expect(cache.get(cache.key('k', [{ buffer: a, offset: 256, size: 16 }]), make)).not.toBe(g1);
+    expect(cache.get(cache.key('k', [{ buffer: a, offset: 0, size: 32 }]), make)).not.toBe(g1);
+    expect(cache.get(cache.key('other', [{ buffer: a, offset: 0, size: 16 }]), make)).not.toBe(g1);
     expect({ hits: cache.hits, misses: cache.misses, made }).toEqual({ hits: 1, misses: 5, made: 5 });
   });
 
   test('past its capacity it drops the least recently used entry', () => {
     const cache = new BindGroupCache(2);
     const [x, y, z] = [{}, {}, {}];
-    const key = (o: object) => cache.key('k', [[o, 0, 4]]);
+    const key = (o: object) => cache.key('k', [{ buffer: o, offset: 0, size: 4 }]);
     const gx = cache.get(key(x), () => group('x'));
     cache.get(key(y), () => group('y'));
     expect(cache.get(key(x), () => group('x2'))).toBe(gx); // x is now the most recent
@@ -37,11 +37,20 @@ describe('BindGroupCache', () => {
     expect((cache.get(key(y), () => group('y2')) as unknown as { tag: string }).tag).toBe('y2');
   });
 
+  test('keys bound sizes in whole words, and texture views by identity', () => {
+    const cache = new BindGroupCache(8);
+    const [a, t1, t2] = [{}, {}, {}];
+    // 13 bytes bind as 16: the same binding, so the same key.
+    expect(cache.key('k', [{ buffer: a, offset: 0, size: 13 }])).toBe(cache.key('k', [{ buffer: a, offset: 0, size: 16 }]));
+    expect(cache.key('k', [{ buffer: a, offset: 0, size: 16 }], [t1])).not.toBe(cache.key('k', [{ buffer: a, offset: 0, size: 16 }], [t2]));
+    expect(cache.key('k', [{ buffer: a, offset: 0, size: 16 }], [t1])).toBe(cache.key('k', [{ buffer: a, offset: 0, size: 16 }], [t1]));
+  });
+
   test('capacity 0 makes a bind group per call and keeps none', () => {
     const cache = new BindGroupCache(0);
     const o = {};
-    const g1 = cache.get(cache.key('k', [[o, 0, 4]]), () => group('1'));
-    const g2 = cache.get(cache.key('k', [[o, 0, 4]]), () => group('2'));
+    const g1 = cache.get(cache.key('k', [{ buffer: o, offset: 0, size: 4 }]), () => group('1'));
+    const g2 = cache.get(cache.key('k', [{ buffer: o, offset: 0, size: 4 }]), () => group('2'));
     expect(g1).not.toBe(g2);
     expect(cache.size).toBe(0);
   });

@@ -122,15 +122,26 @@ export function storageDecl(binding: number, name: string, dtype: DType, access:
   return `@group(0) @binding(${binding}) var<storage, ${access}> ${name}: array<${vec4 ? 'vec4<f32>' : wgslType(dtype)}>;\n`;
 }
 
+/** Per device: its smallest subgroup size, 0 without subgroups (row and attention kernels ask on every call). */
+const subgroupMin = new WeakMap<GPUDevice, number>();
+
+function minSubgroupSize(device: GPUDevice): number {
+  let min = subgroupMin.get(device);
+  if (min === undefined) {
+    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    min = device.features.has('subgroups' as GPUFeatureName) ? (info?.subgroupMinSize ?? 0) : 0;
+    subgroupMin.set(device, min);
+  }
+  return min;
+}
+
 /**
  * Lanes a subgroup kernel may share work over: the largest power of two no
  * larger than `cap` nor than any subgroup the device may use, so lane ids
  * 0…L−1 always exist in one subgroup; 0 where the device has no subgroups.
  */
 export function subgroupLanes(rt: Runtime, cap: number): number {
-  if (!rt.device.features.has('subgroups' as GPUFeatureName)) return 0;
-  const info = (rt.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const min = info?.subgroupMinSize ?? 0;
+  const min = minSubgroupSize(rt.device);
   let l = 1;
   while (l * 2 <= Math.min(min, cap)) l *= 2;
   return l >= 2 ? l : 0;

@@ -21,6 +21,11 @@ import { setMostRecent } from './lru.js';
  * An entry whose buffer was destroyed is never hit again (a new buffer gets
  * a new id) and ages out.
  */
+/** Bytes a storage binding covers: whole words (the kernels index in 4-byte elements), at least one. */
+export function boundSize(size: number): number {
+  return Math.max(4, Math.ceil(size / 4) * 4);
+}
+
 export class BindGroupCache {
   private readonly entries = new Map<string, GPUBindGroup>();
   private readonly ids = new WeakMap<object, number>();
@@ -39,10 +44,15 @@ export class BindGroupCache {
     return id;
   }
 
-  /** Key of a bind group: the layout's name plus each resource's identity, offset and size. */
-  key(layoutKey: string, resources: readonly (readonly [object, number, number])[]): string {
+  /**
+   * Key of a bind group: the layout's name plus each buffer's identity,
+   * offset and bound size, then each texture view's identity. Built without
+   * intermediate arrays: it runs on every dispatch.
+   */
+  key(layoutKey: string, buffers: readonly { buffer: object; offset: number; size: number }[], textures: readonly object[] = []): string {
     let k = layoutKey;
-    for (const [o, offset, size] of resources) k += `|${this.idOf(o)}:${offset}:${size}`;
+    for (const b of buffers) k += `|${this.idOf(b.buffer)}:${b.offset}:${boundSize(b.size)}`;
+    for (const t of textures) k += `|t${this.idOf(t)}`;
     return k;
   }
 

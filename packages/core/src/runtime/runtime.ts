@@ -1,5 +1,5 @@
 import { DeviceError } from '../errors.js';
-import { BindGroupCache } from './bind-groups.js';
+import { BindGroupCache, boundSize } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import type { BufferRange, Kernel, Workgroups } from './kernel.js';
 import { SettleEstimator, type WaitKind } from './settle.js';
@@ -357,12 +357,8 @@ export class Runtime {
       this.paramSlots += slots;
       paramGroup = this.paramGroup(offset, Math.ceil(bytes / 16) * 16);
     }
-    // Bound sizes are whole words (and at least one): the kernels index in 4-byte elements.
-    const sizes = buffers.map((b) => Math.max(4, Math.ceil(b.size / 4) * 4));
-    const resources: (readonly [object, number, number])[] = buffers.map((b, i) => [b.buffer, b.offset, sizes[i]] as const);
-    for (const view of textures) resources.push([view, 0, 0]);
-    const bindGroup = this.bindGroups.get(this.bindGroups.key(kernel.key, resources), () => {
-      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset, size: sizes[i] } }));
+    const bindGroup = this.bindGroups.get(this.bindGroups.key(kernel.key, buffers, textures), () => {
+      const entries: GPUBindGroupEntry[] = buffers.map((b, i) => ({ binding: i + 1, resource: { buffer: b.buffer, offset: b.offset, size: boundSize(b.size) } }));
       textures.forEach((view, i) => entries.push({ binding: buffers.length + 1 + i, resource: view }));
       return this.device.createBindGroup({ layout, entries });
     });

@@ -17,6 +17,8 @@ let nextTensorId = 0;
 export class Tensor {
   readonly id = nextTensorId++;
   readonly shape: readonly number[];
+  /** Element count (the shape never changes, and ops read it on every call). */
+  readonly size: number;
   readonly dtype: DType;
   readonly runtime: Runtime;
   /** Gradient accumulated by backward(); owned by this tensor. */
@@ -33,6 +35,7 @@ export class Tensor {
     this.storageRef = storage;
     this.runtime = storage.runtime;
     this.shape = Object.freeze([...shape]);
+    this.size = numel(shape);
     this.dtype = dtype;
     this.requiresGrad = requiresGrad;
     trackTensor(this, track);
@@ -42,10 +45,6 @@ export class Tensor {
   static empty(runtime: Runtime, shape: Shape, dtype: DType): Tensor {
     const bytes = numel(shape) * bytesPerElement(dtype);
     return new Tensor(Storage.allocate(runtime, bytes), shape, dtype);
-  }
-
-  get size(): number {
-    return numel(this.shape);
   }
 
   get rank(): number {
