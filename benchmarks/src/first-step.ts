@@ -21,20 +21,19 @@ export interface PipelineCounter {
 }
 
 export async function measureFirstStep(lib: Lib, inst: Instance, laterSteps: number, pipelines: PipelineCounter): Promise<FirstStep> {
-  await lib.sync(0); // set-up work (random init) is not the step's
+  await lib.sync(null); // set-up work (random init) is not the step's
   const before = pipelines();
   const t0 = performance.now();
   inst.run();
-  await lib.sync(0);
+  await lib.sync(null);
   const firstMs = performance.now() - t0;
   const after = pipelines();
   const laterMs: number[] = [];
   for (let i = 0; i < laterSteps; i++) {
     const t = performance.now();
     inst.run();
-    // The first later step is waited for without sleeping; half the fastest step so far is the hint after it
-    // (an overestimate would add to the measured time: see harness.ts).
-    await lib.sync(laterMs.length ? 0.5 * Math.min(...laterMs) : 0);
+    // The later steps repeat the same work: their waits may learn from each other.
+    await lib.sync('first-step: later steps');
     laterMs.push(performance.now() - t);
   }
   return {

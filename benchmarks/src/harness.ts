@@ -14,8 +14,13 @@ import type { Instance, SideResult } from './types.js';
 /** How a library waits for and times its GPU work. */
 export interface Lib {
   readonly name: 'ours' | 'tfjs';
-  /** Submits everything recorded and resolves when the GPU finished it; `expectMs` is a hint for sleeping first. */
-  sync(expectMs: number): Promise<void>;
+  /**
+   * Submits everything recorded and resolves when the GPU finished it.
+   * `work` names the work when the same work is waited for again and again
+   * (a row's samples), so the wait may learn how long it takes; null for a
+   * one-off wait.
+   */
+  sync(work: string | null): Promise<void>;
   /** Summed GPU timestamp time of the work `fn` records, or null where the adapter has no timestamps. */
   timeGPU(fn: () => void): Promise<number | null>;
   /**
@@ -43,6 +48,13 @@ export interface HarnessOptions {
    * existed, when the harness slept for ours as it does for TF.js.
    */
   oursWait?: 'runtime';
+  /**
+   * How TF.js waits on CPU adapters: 'settle' = as our runtime does (the same
+   * SettleEstimator sleep and the same throttled dawn.node polls). Absent in
+   * runs before it, when the harness slept 40% of TF.js's fastest unslept
+   * run and then let dawn.node poll at full speed.
+   */
+  tfjsWait?: 'settle';
   /**
    * Rounds a row's sampling is split into, taken in turn by the two
    * libraries (see pairedRatio). Absent in runs before rounds existed: one
@@ -100,8 +112,8 @@ function benchmarkJs(name: string, iteration: () => Promise<void>, opts: Harness
 export interface Calibration {
   /** run() calls per sample. */
   reps: number;
-  /** Sleep hint for a whole sample, ms. */
-  expectMs: number;
+  /** Names a sample's work for Lib.sync: the same name each sample. */
+  work: string;
   /** One run takes seconds: sampled less. */
   slow: boolean;
 }
@@ -112,37 +124,36 @@ export interface RoundSamples {
   rmePercent: number;
 }
 
-const iterate = async (lib: Lib, inst: Instance, reps: number, expectMs: number): Promise<number> => {
+const iterate = async (lib: Lib, inst: Instance, reps: number, work: string | null): Promise<number> => {
   const t0 = performance.now();
   runReps(inst, reps);
-  await lib.sync(expectMs);
+  await lib.sync(work);
   return performance.now() - t0;
 };
 
-/** Warm-up runs (compiles, pool), then how many runs make one sample. */
-export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions): Promise<Calibration> {
+/**
+ * Warm-up runs (compiles, pool), then how many runs make one sample; `id`
+ * names the row (part of the samples' work name).
+ */
+export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions, id: string): Promise<Calibration> {
   let warmMs = Infinity;
   for (let i = 0; i < opts.warmup; i++) {
-    warmMs = Math.min(warmMs, await iterate(lib, inst, 1, 0));
+    warmMs = Math.min(warmMs, await iterate(lib, inst, 1, null));
     if (warmMs > SLOW_RUN_MS) break; // one run this long has compiled and settled everything
   }
-  // The fastest single run, waited for without sleeping, estimates the GPU
-  // time (three more runs unless runs take seconds). Only this estimate is
-  // used as the sleep hint: a hint from the previous sample would feed each
-  // sleep into the next sample, and an overestimate inflates every sample by
-  // the oversleep — so the hint is also only half the estimate.
+  // The fastest single run estimates a run's time (three more runs unless runs take seconds).
   const single =
-    warmMs > SLOW_RUN_MS ? warmMs : Math.min(warmMs, await iterate(lib, inst, 1, 0), await iterate(lib, inst, 1, 0), await iterate(lib, inst, 1, 0));
+    warmMs > SLOW_RUN_MS ? warmMs : Math.min(warmMs, await iterate(lib, inst, 1, null), await iterate(lib, inst, 1, null), await iterate(lib, inst, 1, null));
   const reps = Math.max(1, Math.min(opts.maxReps, Math.floor(opts.targetSampleMs / Math.max(single, 1e-3))));
-  const expectMs = 0.5 * single * reps;
-  if (reps > 1) await iterate(lib, inst, reps, expectMs);
-  return { reps, expectMs, slow: single > SLOW_RUN_MS };
+  const work = `${id} ×${reps}`;
+  if (reps > 1) await iterate(lib, inst, reps, work);
+  return { reps, work, slow: single > SLOW_RUN_MS };
 }
 
 /** Warms a fresh instance of a calibrated workload: one run, then one sample's worth. */
 export async function rewarm(lib: Lib, inst: Instance, cal: Calibration): Promise<void> {
-  const single = await iterate(lib, inst, 1, 0);
-  if (cal.reps > 1 && single < SLOW_RUN_MS) await iterate(lib, inst, cal.reps, cal.expectMs);
+  const single = await iterate(lib, inst, 1, null);
+  if (cal.reps > 1 && single < SLOW_RUN_MS) await iterate(lib, inst, cal.reps, cal.work);
 }
 
 /** Rounds a row's sampling is split into (1 in runs before rounds existed). */
@@ -159,7 +170,7 @@ export async function sampleRound(name: string, lib: Lib, inst: Instance, cal: C
   const minSamples = cal.slow ? Math.min(opts.minSamples, 3) : opts.minSamples;
   // At least two samples a round: benchmark.js's margin of error needs two.
   const sampling = { ...opts, minSamples: Math.max(2, Math.ceil(minSamples / rounds)), maxTimeS: opts.maxTimeS / rounds };
-  const stats = await benchmarkJs(name, () => iterate(lib, inst, cal.reps, cal.expectMs).then(() => undefined), sampling);
+  const stats = await benchmarkJs(name, () => iterate(lib, inst, cal.reps, cal.work).then(() => undefined), sampling);
   return { samplesMs: (stats.sample as number[]).map((s) => (s * 1000) / cal.reps), rmePercent: stats.rme };
 }
 

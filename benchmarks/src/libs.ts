@@ -30,7 +30,7 @@ export function ourLib(rt: Runtime): Lib {
 export function tfjsLib(h: TfjsHandle, isCPU: boolean): Lib {
   return {
     name: 'tfjs',
-    sync: (expectMs) => h.sync(expectMs, isCPU),
+    sync: (work) => h.sync(work, isCPU),
     timeGPU: (fn) => (h.hasTimestamps ? h.timeGPU(fn) : Promise.resolve(null)),
     // TF.js surfaces its device's errors as console output only.
     drainErrors: () => null,

@@ -118,7 +118,7 @@ class Side {
     if (this.hung) return;
     try {
       this.inst?.dispose();
-      await this.lib.sync(0);
+      await this.lib.sync(null);
     } catch {
       // the error that matters was reported above
     }
@@ -157,7 +157,7 @@ async function interleaved(sides: Side[], opts: SuiteOptions): Promise<void> {
       s.start();
       await s.phase(async (inst) => {
         if (s.cal) await rewarm(s.lib, inst, s.cal);
-        else s.cal = await calibrate(s.lib, inst, harness);
+        else s.cal = await calibrate(s.lib, inst, harness, `${s.w.id} ${s.label}`);
         s.rounds.push(await sampleRound(`${s.w.id} ${s.label}`, s.lib, inst, s.cal, harness));
         if (r < rounds - 1) return;
         s.result = summarise(s.cal, s.rounds, await sampleGPU(s.lib, inst, s.cal, harness), scaledWork(s.w.unit, s.w.work));

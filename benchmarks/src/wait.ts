@@ -1,17 +1,9 @@
 /**
- * dawn.node busy-polls a CPU core while a mapAsync / onSubmittedWorkDone
- * promise is pending. On a CPU adapter (lavapipe) that core is one the
- * "GPU" would run on, so the harness sleeps for most of the expected GPU time
- * first and only then awaits. Both libraries get the same treatment.
+ * On CPU adapters both libraries wait the same way: our Runtime.sync() on
+ * our side, and on TF.js's the same code (core's SettleEstimator and
+ * initNode's dawn.node poll throttle; tfjs/load.ts). dawn.node polls a core
+ * while a wait is pending, and on a CPU adapter that core is the GPU's: the
+ * throttle spaces the polls out, and the sleep before the wait covers most
+ * of the work (see packages/core/src/runtime/settle.ts).
  */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Sleeps 80% of `expectMs` on CPU adapters (never on real GPUs, where the
- * wait is short). Callers pass a conservative estimate: oversleeping adds
- * straight to the measured time.
- */
-export async function sleepForGpu(expectMs: number, isCPU: boolean): Promise<void> {
-  // setTimeout is ~1 ms granular: below a few ms the poll costs less than a late wake-up.
-  if (isCPU && expectMs > 4) await sleep(expectMs * 0.8);
-}

@@ -47,7 +47,9 @@ export function renderMarkdown(run: RunRecord, jsonName: string): string {
   if (run.adapter.isCPU) {
     lines.push(
       '',
-      run.harness.oursWait === 'runtime'
+      run.harness.tfjsWait === 'settle'
+        ? 'On this CPU adapter both libraries wait as our runtime does: dawn.node polls a core while a wait is pending, and that core is the GPU\'s, so each wait sleeps for 80% of the fastest wait on the same work and dawn.node\'s polls are spaced 0.5 ms apart after that (packages/core/src/runtime/settle.ts) — `Runtime.sync()` on our side, the same code around TF.js\'s `onSubmittedWorkDone()` on its side.'
+        : run.harness.oursWait === 'runtime'
         ? 'On this CPU adapter each wait first sleeps for part of the expected GPU time, so dawn.node\'s busy-poll does not take a core from the rasteriser threads: for TF.js the harness sleeps 40% of the fastest unslept run; ours waits with `Runtime.sync()`, whose own sleep is learned from recent dispatches — what a training loop gets.'
         : 'On this CPU adapter the harness sleeps for part of the expected GPU time before each wait (both libraries alike), so dawn.node\'s busy-poll does not take a core from the rasteriser threads; the hint is half the fastest unslept run, so the sleep ends before the work does.',
     );

@@ -6,7 +6,9 @@
  */
 import { createRequire } from 'node:module';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { sleepForGpu } from '../wait.js';
+import { SettleEstimator } from '@bamgpu/core';
+import { dawnPollThrottle } from '@bamgpu/core/node';
+import { sleep } from '../wait.js';
 import { registerTfjsGradients } from './gradients.js';
 
 export type Tf = typeof import('@tensorflow/tfjs-core');
@@ -18,8 +20,12 @@ export interface TfjsHandle {
   /** What TF.js's own requestAdapter() got (should be ours: same GPU object, same power preference). */
   adapter: { vendor: string; architecture: string; description: string; device: string };
   hasTimestamps: boolean;
-  /** Submits what TF.js recorded and resolves when the GPU has finished it. */
-  sync(expectMs: number, isCPU: boolean): Promise<void>;
+  /**
+   * Submits what TF.js recorded and resolves when the GPU has finished it;
+   * on CPU adapters it waits as our runtime does (see wait.ts), learning
+   * repeated work by its name.
+   */
+  sync(work: string | null, isCPU: boolean): Promise<void>;
   /** Summed GPU timestamp time of the kernels `fn` runs, or null without timestamps. */
   timeGPU(fn: () => void): Promise<number | null>;
   /** Live TF.js tensors (leak check between rows). */
@@ -50,6 +56,9 @@ export async function loadTfjs(gpu: GPU): Promise<TfjsHandle> {
   const backend = tf.backend() as WebGPUBackend;
   const info = backend.adapterInfo as unknown as { vendor?: string; architecture?: string };
   const devInfo = (backend.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  // TF.js's waits on CPU adapters: our runtime's policy, with its own memory of its work.
+  const settle = new SettleEstimator();
+  const pollThrottle = dawnPollThrottle();
   return {
     tf,
     version: `tfjs-core ${tf.version_core}, tfjs-backend-webgpu ${backendVersion()}`,
@@ -60,13 +69,20 @@ export async function loadTfjs(gpu: GPU): Promise<TfjsHandle> {
       device: devInfo?.device ?? '',
     },
     hasTimestamps: backend.device.features.has('timestamp-query'),
-    async sync(expectMs, isCPU) {
+    async sync(work, isCPU) {
       // TF.js keeps a compute pass open between ops; close it so submit is valid.
       backend.ensureCommandEncoderReady();
       backend.endComputePassEncoder();
       backend.submitQueue();
-      await sleepForGpu(expectMs, isCPU);
-      await backend.device.queue.onSubmittedWorkDone();
+      if (!isCPU) {
+        await backend.device.queue.onSubmittedWorkDone();
+        return;
+      }
+      const t0 = performance.now();
+      const ms = work ? settle.sleepMs('sync', work) : 0;
+      if (ms > 0) await sleep(ms);
+      await pollThrottle.around(() => backend.device.queue.onSubmittedWorkDone());
+      if (work) settle.note('sync', work, performance.now() - t0);
     },
     async timeGPU(fn) {
       if (!backend.device.features.has('timestamp-query')) return null;

@@ -22,6 +22,7 @@ export async function init(options: AcquireOptions = {}): Promise<Runtime> {
 export { ShapeError, DTypeError, DeviceError, DisposedError } from './errors.js';
 export { Runtime, type AdapterDescription, type KernelTime, type RuntimeOptions, type ScratchCache } from './runtime/runtime.js';
 export type { AcquireOptions } from './runtime/acquire.js';
+export { SettleEstimator, SLEEP_SHARE, type WaitKind, type WaitThrottle } from './runtime/settle.js';
 export type { PoolStats } from './runtime/buffer-pool.js';
 export { setDefaultRuntime, getDefaultRuntime, isGradEnabled } from './tensor/state.js';
 export { Tensor } from './tensor/tensor.js';

@@ -6,6 +6,7 @@ import { create, globals } from 'webgpu';
 import { init } from './index.js';
 import type { AcquireOptions } from './runtime/acquire.js';
 import type { Runtime } from './runtime/runtime.js';
+import type { WaitThrottle } from './runtime/settle.js';
 
 // dawn.node 0.6.2 crashes if the object create() returns is garbage-collected
 // while devices made from it live, so it is held here for the process's life.
@@ -33,11 +34,69 @@ export function nodeGPU(flags: string[] = []): GPU {
   return dawnGpu;
 }
 
+/**
+ * Milliseconds between two of dawn.node's polls while a throttled wait is
+ * pending: at most this late. Measured on lavapipe against the previous
+ * wait (paired, ms per call): 0.5 and 1 ms did alike (layer norm −15 to
+ * −23%, softmax −23 to −28%); polls every 0.1 ms, or from 0.1 growing to
+ * 1, at times made softmax's waits 1.6× longer: dense polls as the work
+ * ends stall it again.
+ */
+export const DAWN_POLL_MS = 0.5;
+
+/** Node's setImmediate, typed here: this package builds without Node's types. */
+type SetImmediate = (callback: (...args: unknown[]) => void, ...args: unknown[]) => unknown;
+const timers = globalThis as unknown as { setImmediate: SetImmediate };
+
+let throttledWaits = 0;
+let unthrottled: SetImmediate | null = null;
+
+/**
+ * Spaces out dawn.node's polling while `around` waits. dawn.node resolves
+ * its promises from a loop that looks up the global setImmediate on every
+ * turn and calls wgpuInstanceProcessEvents from it; on a CPU adapter that
+ * loop, run back to back, stalls the GPU it waits for (settle.ts). While
+ * any throttled wait is pending, setImmediate first blocks this thread for
+ * `pollMs` (Atomics.wait: no timer is finer than a millisecond), so each
+ * turn of the loop — and anything else queued with setImmediate meanwhile —
+ * starts at most that late. Nested and overlapping waits share one
+ * installation; the original is back when the last one settles.
+ */
+export function dawnPollThrottle(pollMs = DAWN_POLL_MS): WaitThrottle {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  return {
+    async around<T>(wait: () => Promise<T>): Promise<T> {
+      if (throttledWaits++ === 0) {
+        const original = timers.setImmediate;
+        unthrottled = original;
+        timers.setImmediate = (callback, ...args) => {
+          Atomics.wait(cell, 0, 0, pollMs);
+          return original(callback, ...args);
+        };
+      }
+      try {
+        return await wait();
+      } finally {
+        if (--throttledWaits === 0 && unthrottled) {
+          timers.setImmediate = unthrottled;
+          unthrottled = null;
+        }
+      }
+    },
+  };
+}
+
 /** Acquires a GPU through Dawn and makes it the default runtime. */
 export async function initNode(options: NodeInitOptions = {}): Promise<Runtime> {
   const gpu = nodeGPU(options.dawnFlags);
-  // dawn.node busy-polls a core while a wait is pending: on CPU adapters, sleep through the work first.
-  return init({ ...options, gpu, noAdapterHint: options.noAdapterHint ?? NO_ADAPTER_HINT, sleepBeforeWaits: options.sleepBeforeWaits ?? true });
+  // dawn.node polls a core while a wait is pending: on CPU adapters, sleep through most of the work and throttle the polls.
+  return init({
+    ...options,
+    gpu,
+    noAdapterHint: options.noAdapterHint ?? NO_ADAPTER_HINT,
+    sleepBeforeWaits: options.sleepBeforeWaits ?? true,
+    waitThrottle: options.waitThrottle ?? dawnPollThrottle(),
+  });
 }
 
 export * from './index.js';

@@ -1,5 +1,6 @@
 import { DeviceError } from '../errors.js';
-import { Runtime } from './runtime.js';
+import { Runtime, type RuntimeOptions } from './runtime.js';
+import type { WaitThrottle } from './settle.js';
 
 export interface AcquireOptions {
   /** Use this device as is. */
@@ -11,6 +12,10 @@ export interface AcquireOptions {
   noAdapterHint?: string;
   /** See RuntimeOptions.sleepBeforeWaits (initNode sets it: dawn.node busy-polls). */
   sleepBeforeWaits?: boolean;
+  /** See RuntimeOptions.waitThrottle (initNode's throttles dawn.node's polling). */
+  waitThrottle?: WaitThrottle;
+  /** See RuntimeOptions.maxDispatchesPerSubmit. */
+  maxDispatchesPerSubmit?: number;
 }
 
 /** Optional features the engine uses when the adapter has them. */
@@ -30,7 +35,8 @@ const RAISED_LIMITS = [
 ] as const;
 
 export async function acquireRuntime(opts: AcquireOptions = {}): Promise<Runtime> {
-  if (opts.device) return new Runtime(opts.device, { sleepBeforeWaits: opts.sleepBeforeWaits });
+  const runtimeOptions: RuntimeOptions = { sleepBeforeWaits: opts.sleepBeforeWaits, waitThrottle: opts.waitThrottle, maxDispatchesPerSubmit: opts.maxDispatchesPerSubmit };
+  if (opts.device) return new Runtime(opts.device, runtimeOptions);
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
   if (!gpu) {
     throw new DeviceError(`WebGPU is not available here (no navigator.gpu).${opts.noAdapterHint ? ` ${opts.noAdapterHint}` : ' In Node, use initNode() from "@bamgpu/core/node"; in browsers, use one with WebGPU enabled.'}`);
@@ -48,7 +54,7 @@ export async function acquireRuntime(opts: AcquireOptions = {}): Promise<Runtime
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   const info = adapter.info;
   return new Runtime(device, {
-    sleepBeforeWaits: opts.sleepBeforeWaits,
+    ...runtimeOptions,
     adapterInfo: { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '', description: info?.description ?? '' },
   });
 }

@@ -2,7 +2,7 @@ import { DeviceError } from '../errors.js';
 import { BindGroupCache, boundSize } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import type { BufferRange, Kernel, Workgroups } from './kernel.js';
-import { SettleEstimator, type WaitKind } from './settle.js';
+import { SettleEstimator, type WaitKind, type WaitThrottle } from './settle.js';
 
 /** What the adapter says about itself, plus whether it runs on the CPU. */
 export interface AdapterDescription {
@@ -23,12 +23,14 @@ export interface RuntimeOptions {
   /** Bind groups kept for reuse (bind-groups.ts); 0 makes one per dispatch. */
   bindGroupCacheSize?: number;
   /**
-   * On CPU adapters, sleep before each wait for the time the work is expected
-   * to take (settle.ts), because the WebGPU implementation busy-polls a core
-   * while a wait is pending and there that core is the GPU's: dawn.node does
-   * (initNode sets this). Browsers wait without polling, so off by default.
+   * On CPU adapters, sleep before each wait for most of the time the same
+   * work took before (settle.ts), because the WebGPU implementation polls a
+   * core while a wait is pending and there that core is the GPU's: dawn.node
+   * does (initNode sets this). Browsers wait without polling, so off by default.
    */
   sleepBeforeWaits?: boolean;
+  /** On CPU adapters, wraps every wait on the GPU (initNode's throttles dawn.node's polling: settle.ts). */
+  waitThrottle?: WaitThrottle;
 }
 
 /** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
@@ -129,6 +131,7 @@ export class Runtime {
   private readonly errors: string[] = [];
   /** How long to sleep before a wait on CPU adapters, instead of letting dawn.node busy-poll a GPU core. */
   private readonly settler = new SettleEstimator();
+  private readonly waitThrottle: WaitThrottle | null;
   /** Whether waits sleep first: RuntimeOptions.sleepBeforeWaits, on a CPU adapter. */
   readonly sleepsBeforeWaits: boolean;
   private dispatchesSinceRead = 0;
@@ -148,6 +151,7 @@ export class Runtime {
     this.limits = device.limits;
     this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 512;
     this.sleepsBeforeWaits = (options.sleepBeforeWaits ?? false) && this.adapter.isCPU;
+    this.waitThrottle = this.adapter.isCPU ? (options.waitThrottle ?? null) : null;
     this.bindGroups = new BindGroupCache(options.bindGroupCacheSize ?? BIND_GROUP_CACHE_SIZE);
     this.paramsLayout = device.createBindGroupLayout({
       label: 'params',
@@ -477,10 +481,10 @@ export class Runtime {
 
   /**
    * Submits everything recorded and waits on it with `wait` (a map or
-   * onSubmittedWorkDone). With sleepBeforeWaits on a CPU adapter it sleeps
-   * first for the time the work is expected to take (settle.ts): dawn.node
-   * busy-polls a core while the wait is pending, and there that core is the
-   * GPU's.
+   * onSubmittedWorkDone). On a CPU adapter with sleepBeforeWaits it sleeps
+   * first for most of the time the same work took before, and the wait
+   * itself runs inside the waitThrottle (settle.ts): dawn.node polls a core
+   * while a wait is pending, and there that core is the GPU's.
    */
   private async waitFor(kind: WaitKind, wait: () => Promise<unknown>): Promise<void> {
     // Nothing dispatched since the last wait: nothing worth sleeping on or learning from.
@@ -491,9 +495,8 @@ export class Runtime {
     const t0 = performance.now();
     const sleepMs = work ? this.settler.sleepMs(kind, work) : 0;
     if (sleepMs > 0) await sleep(sleepMs);
-    const t1 = performance.now();
-    await wait();
-    if (work) this.settler.note(kind, work, sleepMs > 0 ? t1 - t0 : 0, performance.now() - t1);
+    await (this.waitThrottle ? this.waitThrottle.around(wait) : wait());
+    if (work) this.settler.note(kind, work, performance.now() - t0);
   }
 
   /** Waits until the GPU has finished everything submitted. */
