@@ -60,7 +60,7 @@ export function parseCli(argv: string[]): CliOptions {
 export function harnessOptions(quick: boolean): HarnessOptions {
   return quick
     ? { warmup: 1, minSamples: 2, maxTimeS: 0.2, gpuSamples: 1, targetSampleMs: 10, maxReps: 20, oursWait: 'runtime', tfjsWait: 'settle', rounds: 2 }
-    : { warmup: 2, minSamples: 5, maxTimeS: 3, gpuSamples: 3, targetSampleMs: 25, maxReps: 100, oursWait: 'runtime', tfjsWait: 'settle', rounds: 3 };
+    : { warmup: 2, minSamples: 5, maxTimeS: 3, gpuSamples: 3, targetSampleMs: 25, maxReps: 100, oursWait: 'runtime', tfjsWait: 'settle', rounds: 5 };
 }
 
 export interface CliResult {
