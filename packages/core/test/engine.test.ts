@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
-  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, crossEntropy, layerNorm, matmul, memory, noGrad, scope, softmax, sum, tensor, zeros,
+  DTypeError, DeviceError, DisposedError, Runtime, ShapeError, add, init, setDefaultRuntime, crossEntropy, layerNorm, matmul, memory, noGrad, scope, softmax, sum, tensor, zeros,
 } from '@bamgpu/core';
 import { initNode, nodeGPU } from '@bamgpu/core/node';
 
@@ -85,6 +85,20 @@ describe('bad input', () => {
     a.dispose();
     b.dispose();
     other.destroy();
+  });
+
+  test('runtime options given to init reach the runtime (they were once dropped on the way)', async () => {
+    const adapter = await nodeGPU().requestAdapter();
+    let wrapped = 0;
+    const own = await init({ device: await adapter!.requestDevice(), maxDispatchesPerSubmit: 7, sleepBeforeWaits: true, waitThrottle: { around: (wait) => (wrapped++, wait()) } });
+    expect(own.maxDispatchesPerSubmit).toBe(7);
+    const t = tensor([1, 2, 3], undefined, { runtime: own });
+    await t.data();
+    // The throttle wraps waits on CPU adapters only (GPUs keep the plain wait).
+    expect(wrapped > 0).toBe(own.adapter.isCPU);
+    t.dispose();
+    own.destroy();
+    setDefaultRuntime(rt);
   });
 
   test('waits sleep first only where the WebGPU implementation busy-polls (initNode) and the adapter is the CPU', async () => {
