@@ -1,5 +1,6 @@
 import { ParamLayout, type ParamType } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
+import { setMostRecent } from '../runtime/lru.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { contiguousStrides, numel } from '../tensor/shape.js';
@@ -74,8 +75,20 @@ function vec4Source(expr: string): string {
   return expr.replace(/\bf32\(/g, 'vec4<f32>(').replace(/\b(gelu_f|gelu_grad_f)\(/g, (_, name: string) => `${VEC4_HELPERS[name]}(`);
 }
 
+/** vec4Expr's answers: the same few expressions come back on every call, and the test is five regex passes. */
+const vec4Exprs = new Map<string, boolean>();
+
 /** Whether `expr` can run on four elements at once (see COMPONENTWISE). */
 export function vec4Expr(expr: string): boolean {
+  let ok = vec4Exprs.get(expr);
+  if (ok === undefined) {
+    ok = isVec4Expr(expr);
+    setMostRecent(vec4Exprs, expr, ok, MAX_CACHED_KERNELS);
+  }
+  return ok;
+}
+
+function isVec4Expr(expr: string): boolean {
   const rest = expr
     .replace(COMPONENTWISE, '(')
     .replace(/\bp\.s[01]\b/g, '')
@@ -92,6 +105,11 @@ interface Operand {
   strides: number[];
   /** Read or written as vec4<f32> (strides and offset in vec4 units); false: one f32 splat to four lanes. */
   vec: boolean;
+}
+
+/** An Operand, built field by field: object spreads on the per-call path cost more than the rest of the plan. */
+function operand(range: BufferRange, dtype: DType, offset: number, strides: number[], vec: boolean): Operand {
+  return { range, dtype, offset, strides, vec };
 }
 
 /**
@@ -119,15 +137,89 @@ function vec4Plan(rt: Runtime, call: ElementwiseCall, shape: readonly number[], 
   for (const o of ops) {
     const inner = o.strides[rank - 1];
     if (inner === 0) {
-      planned.push({ ...o, vec: false });
-    } else if (inner === 1 && o.offset % 4 === 0 && o.strides.slice(0, -1).every((st) => st % 4 === 0)) {
-      planned.push({ ...o, vec: true, offset: o.offset / 4, strides: [...o.strides.slice(0, -1).map((st) => st / 4), 1] });
-    } else {
-      return null;
+      planned.push(operand(o.range, o.dtype, o.offset, o.strides, false));
+      continue;
     }
+    if (inner !== 1 || o.offset % 4 !== 0) return null;
+    const strides = new Array<number>(rank);
+    for (let k = 0; k < rank - 1; k++) {
+      if (o.strides[k] % 4 !== 0) return null;
+      strides[k] = o.strides[k] / 4;
+    }
+    strides[rank - 1] = 1;
+    planned.push(operand(o.range, o.dtype, o.offset / 4, strides, true));
   }
   return { shape: [...shape.slice(0, -1), shape[rank - 1] / 4], ops: planned };
 }
+
+/** What an elementwise kernel is specialised on: all of it is in its key. */
+interface KernelSpec {
+  expr: string;
+  /** Per operand (inputs, then the output): dtype, read as vec4, indexed directly. */
+  dtypes: readonly DType[];
+  vec: readonly boolean[];
+  direct: readonly boolean[];
+  rank: number;
+  v4: boolean;
+  scalarTypes: readonly ParamType[];
+}
+
+/**
+ * The kernel of one key: its params (shape, the strided operands' offsets
+ * and strides, the scalars) and its WGSL.
+ */
+function buildKernel(key: string, k: KernelSpec): Kernel {
+  const { expr, dtypes, vec, direct, rank, v4 } = k;
+  const nIn = dtypes.length - 1;
+  const params = new ParamLayout().add('n');
+  for (let d = 0; d < rank; d++) params.add(`d${d}`);
+  direct.forEach((isDirect, j) => {
+    if (isDirect) return;
+    params.add(`o${j}`);
+    for (let d = 0; d < rank; d++) params.add(`st${j}_${d}`);
+  });
+  k.scalarTypes.forEach((type, n) => params.add(`s${n}`, type));
+  return {
+    key,
+    params,
+    storage: [...Array.from({ length: nIn }, () => 'read' as const), 'read_write'],
+    source: () => {
+      let body = '';
+      if (direct.some((d) => !d)) {
+        body += '  var rem = i;\n';
+        for (let d = rank - 1; d >= 1; d--) body += `  let c${d} = rem % p.d${d}; rem = rem / p.d${d};\n`;
+        if (rank > 0) body += '  let c0 = rem;\n';
+      }
+      const index = (j: number) => {
+        if (direct[j]) return 'i';
+        const terms = [`p.o${j}`];
+        for (let d = 0; d < rank; d++) terms.push(`c${d} * p.st${j}_${d}`);
+        return terms.join(' + ');
+      };
+      for (let j = 0; j < nIn; j++) {
+        const value = v4 ? (vec[j] ? `in${j}[${index(j)}]` : `vec4<f32>(in${j}[${index(j)}])`) : load(`in${j}`, index(j), dtypes[j]);
+        body += `  let ${NAMES[j]} = ${value};\n`;
+      }
+      const outDtype = dtypes[nIn];
+      body += v4
+        ? `  out[${index(nIn)}] = vec4<f32>(${vec4Source(expr)});\n`
+        : `  out[${index(nIn)}] = ${store(`${computeType(outDtype)}(${expr})`, outDtype)};\n`;
+      const decls =
+        Array.from({ length: nIn }, (_, j) => storageDecl(j + 1, `in${j}`, dtypes[j], 'read', vec[j])).join('') +
+        storageDecl(nIn + 1, 'out', outDtype, 'read_write', vec[nIn]);
+      return `${enableF16(...dtypes)}${params.wgsl()}${decls}${helpersFor(v4 ? vec4Source(expr) : expr)}
+${MAIN_1D}
+  if (i >= p.n) { return; }
+${body}}
+`;
+    },
+  };
+}
+
+/** Elementwise kernels by key, so a call that repeats builds no ParamLayout or closures (host time per op counts on GPUs). */
+const kernels = new Map<string, Kernel>();
+/** Entries kept in each of this file's caches. */
+const MAX_CACHED_KERNELS = 1024;
 
 export function runElementwise(rt: Runtime, call: ElementwiseCall): void {
   const n = numel(call.shape);
@@ -135,7 +227,7 @@ export function runElementwise(rt: Runtime, call: ElementwiseCall): void {
   const operands = [...call.inputs, call.out];
   const co = coalesce(call.shape, operands.map((o) => o.strides));
   if (co.shape.length > MAX_RANK) throw new Error(`${call.name}: iteration rank ${co.shape.length} exceeds ${MAX_RANK} after merging dims`);
-  const scalarOps: Operand[] = operands.map((o, j) => ({ ...o, strides: co.strides[j], vec: false }));
+  const scalarOps: Operand[] = operands.map((o, j) => operand(o.range, o.dtype, o.offset, co.strides[j], false));
   const v4 = vec4Plan(rt, call, co.shape, scalarOps);
   const shape = v4 ? v4.shape : co.shape;
   const ops = v4 ? v4.ops : scalarOps;
@@ -150,49 +242,20 @@ export function runElementwise(rt: Runtime, call: ElementwiseCall): void {
     scalars.map((s) => s.type).join(','),
   ].join('|');
 
-  const params = new ParamLayout().add('n');
-  for (let k = 0; k < rank; k++) params.add(`d${k}`);
-  ops.forEach((o, j) => {
-    if (direct[j]) return;
-    params.add(`o${j}`);
-    for (let k = 0; k < rank; k++) params.add(`st${j}_${k}`);
-  });
-  scalars.forEach((s, k) => params.add(`s${k}`, s.type));
-
-  const kernel: Kernel = {
-    key,
-    params,
-    storage: [...call.inputs.map(() => 'read' as const), 'read_write'],
-    source: () => {
-      const outIdx = ops.length - 1;
-      let body = '';
-      if (direct.some((d) => !d)) {
-        body += '  var rem = i;\n';
-        for (let k = rank - 1; k >= 1; k--) body += `  let c${k} = rem % p.d${k}; rem = rem / p.d${k};\n`;
-        if (rank > 0) body += '  let c0 = rem;\n';
-      }
-      const index = (j: number) => {
-        if (direct[j]) return 'i';
-        const terms = [`p.o${j}`];
-        for (let k = 0; k < rank; k++) terms.push(`c${k} * p.st${j}_${k}`);
-        return terms.join(' + ');
-      };
-      call.inputs.forEach((inp, j) => {
-        const value = v4 ? (ops[j].vec ? `in${j}[${index(j)}]` : `vec4<f32>(in${j}[${index(j)}])`) : load(`in${j}`, index(j), inp.dtype);
-        body += `  let ${NAMES[j]} = ${value};\n`;
-      });
-      body += v4
-        ? `  out[${index(outIdx)}] = vec4<f32>(${vec4Source(call.expr)});\n`
-        : `  out[${index(outIdx)}] = ${store(`${computeType(call.out.dtype)}(${call.expr})`, call.out.dtype)};\n`;
-      const decl = (binding: number, name: string, o: Operand, access: 'read' | 'read_write') => storageDecl(binding, name, o.dtype, access, o.vec);
-      const decls = call.inputs.map((_, j) => decl(j + 1, `in${j}`, ops[j], 'read')).join('') + decl(call.inputs.length + 1, 'out', ops[outIdx], 'read_write');
-      return `${enableF16(...ops.map((o) => o.dtype))}${params.wgsl()}${decls}${helpersFor(v4 ? vec4Source(call.expr) : call.expr)}
-${MAIN_1D}
-  if (i >= p.n) { return; }
-${body}}
-`;
-    },
-  };
+  let kernel = kernels.get(key);
+  if (!kernel) {
+    // Kept in insertion order, the oldest dropped past the cap: a hit costs one lookup.
+    kernel = buildKernel(key, {
+      expr: call.expr,
+      dtypes: ops.map((o) => o.dtype),
+      vec: ops.map((o) => o.vec),
+      direct,
+      rank,
+      v4: v4 !== null,
+      scalarTypes: scalars.map((x) => x.type),
+    });
+    setMostRecent(kernels, key, kernel, MAX_CACHED_KERNELS);
+  }
 
   const values: Record<string, number> = { n: count };
   shape.forEach((d, k) => (values[`d${k}`] = d));
