@@ -56,6 +56,15 @@ describe('bad input', () => {
     });
   });
 
+  test('a matmul scale that is not a finite float32 is refused before dispatch', () => {
+    scope(() => {
+      const a = zeros([2, 3]);
+      const b = zeros([3, 2]);
+      throwsBeforeGpuWork(() => matmul(a, b, { alpha: Number.NaN }), RangeError, /matmul: alpha must be a finite float32 number, got NaN/);
+      throwsBeforeGpuWork(() => matmul(a, b, { alpha: 1e39 }), RangeError, /got 1e\+39/);
+    });
+  });
+
   test('embedding ids outside the table are refused before dispatch', () => {
     scope(() => {
       const w = zeros([5, 2]);

@@ -8,7 +8,7 @@ import { helpersFor, store } from './wgsl.js';
 /**
  * The output side every matmul kernel shares: storage bindings for C and the
  * epilogue operands, and `fn write_out(i, col, acc)` that stores element i
- * (flat index into C, `col` its column) after bias, activation and residual.
+ * (flat index into C, `col` its column) after scale, bias, activation and residual.
  */
 export interface OutputStage {
   /** Pipeline-key fragment naming the epilogue. */
@@ -37,6 +37,8 @@ export function outputStage(e: MatmulEpilogue | undefined, dtype: DType, out: Bu
   };
   bind('C', out, 'read_write');
   const body: string[] = ['  var z = acc;'];
+  const alpha = ep.alpha !== undefined && ep.alpha !== 1 ? f32Literal(ep.alpha) : null;
+  if (alpha) body.push(`  z = z * (${alpha});`);
   if (ep.bias) {
     bind('Bias', ep.bias, 'read');
     body.push(`  z = z + ${ld('Bias[col]')};`);
@@ -52,8 +54,18 @@ export function outputStage(e: MatmulEpilogue | undefined, dtype: DType, out: Bu
   }
   body.push(`  C[i] = ${st('z')};`);
   const fn = `fn write_out(i: u32, col: u32, acc: f32) {\n${body.join('\n')}\n}`;
-  const key = partial ? 'partial' : `e${ep.bias ? 'b' : ''}${ep.activation === 'gelu' ? 'g' : ''}${ep.residual ? 'r' : ''}${ep.preact ? 'p' : ''}`;
+  const key = partial ? 'partial' : `e${alpha ? `s${alpha}` : ''}${ep.bias ? 'b' : ''}${ep.activation === 'gelu' ? 'g' : ''}${ep.residual ? 'r' : ''}${ep.preact ? 'p' : ''}`;
   return { key, storage, ranges, wgsl: `${decls.join('\n')}\n${helpersFor(fn)}\n${fn}\n` };
+}
+
+/**
+ * WGSL literal of the f32 nearest x. The shortest decimal of that f32 (as a
+ * double) parses back to exactly it, so the kernel multiplies by the same
+ * value a float32 reference would.
+ */
+export function f32Literal(x: number): string {
+  const s = String(Math.fround(x));
+  return /[.eE]/.test(s) ? s : `${s}.0`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { runTexture, textureFits } from './matmul-texture.js';
 import { TILE_128, runTiled } from './matmul-tiled.js';
 
 /**
- * Batched C[b] = act(op(A[b]) · op(B[b]) + bias) + residual[b], with
+ * Batched C[b] = act(alpha · op(A[b]) · op(B[b]) + bias) + residual[b], with
  * op = identity or transpose read in place (transposed operands are never
  * copied into a new layout). A batch stride of 0 broadcasts an operand.
  *
@@ -36,6 +36,11 @@ export type MatmulActivation = 'gelu';
 
 /** What happens to each output value after the product, fused into the store. */
 export interface MatmulEpilogue {
+  /**
+   * Scales the product before anything else (BLAS's alpha): compiled into the
+   * kernel as a constant, so attention's 1/√D costs no pass over its scores.
+   */
+  alpha?: number;
   /** Added to every row: n values of the output dtype. */
   bias?: BufferRange;
   activation?: MatmulActivation;

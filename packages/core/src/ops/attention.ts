@@ -6,7 +6,7 @@ import { defaultGenerator, type Generator } from '../random/hash.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, mul } from './elementwise.js';
+import { add } from './elementwise.js';
 import { map } from './map.js';
 import { matmul } from './matmul.js';
 import { dropout, softmax } from './nn.js';
@@ -17,8 +17,8 @@ import { empty, record, requireDtype, requireSameDtype, runtimeOf } from './util
 export type { AttentionVariant } from '../kernels/attention-common.js';
 
 /**
- * `composed`: matmul → scale → mask → softmax → dropout → matmul, each piece
- * with its own gradient (stores the [B,H,Tq,Tk] probabilities).
+ * `composed`: matmul (scale fused as its alpha) → mask → softmax → dropout →
+ * matmul, each piece with its own gradient (stores the [B,H,Tq,Tk] probabilities).
  * `fused`: FlashAttention-style kernels that keep O(T) extra memory.
  */
 export type AttentionImpl = 'composed' | 'fused';
@@ -89,6 +89,19 @@ export const MASKED_SCORE = -1e30;
  * composed path) and the composed path, on the texture matmul, has caught up
  * without them.
  *
+ * 2026-12-03, after the composed path's 1/√D moved into its first matmul
+ * (matmul's alpha; before, a scale pass over T×T and its gradient cost
+ * 5–7 ms at T=512), GPU time, median of 3 per round, 5 rounds interleaved in
+ * one process, B=1, ms fused vs composed (typical round):
+ *   no mask, no dropout: T=128 4.5 vs 4.7, T=256 16.1 vs 15.1, T=512 60 vs 54
+ *   BERT setting:        T=128 5.2 vs 6.4, T=256 18.2 vs 20.3, T=512 67 vs 73
+ * Without mask and dropout the composed path now wins from T=256: it does six
+ * T²·D products at the texture matmul's rate (~58 GFLOP/s there), the fused
+ * kernels nine (the backward recomputes Q·Kᵀ and dO·Vᵀ in each of its two
+ * kernels, the price of O(T) memory without float atomics) at about the same
+ * rate. Where BERT trains, the composed path's extra passes over T×T (mask,
+ * dropout) tip it back to fused, which stays the CPU default.
+ *
  * NVIDIA H100 (Dawn/Vulkan; bench-results/nvidia-h100-80gb-hbm3, B=1 H=12
  * D=64, no mask), GPU µs composed → fused (`tiled` variant): T=128 182 → 204,
  * T=256 206 → 387, T=512 265 → 769. The composed path's matmuls run on the
@@ -156,9 +169,7 @@ function keyBias(mask: Tensor, dtype: DType): Tensor {
 function composed(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions): Tensor {
   const [b, , , d] = q.shape;
   const tk = k.shape[2];
-  const raw = matmul(q, k, { transB: true });
-  let scores = mul(raw, opts.scale ?? 1 / Math.sqrt(d));
-  raw.dispose();
+  let scores = matmul(q, k, { transB: true, alpha: opts.scale ?? 1 / Math.sqrt(d) });
   if (opts.keyMask) {
     const bias = keyBias(opts.keyMask, q.dtype);
     const bias4 = reshape(bias, [b, 1, 1, tk]);

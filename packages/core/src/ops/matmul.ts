@@ -13,6 +13,8 @@ export interface MatmulOptions {
   transA?: boolean;
   /** Use Bᵀ: b is stored [..., N, K] (PyTorch's Linear weight layout). */
   transB?: boolean;
+  /** Scales the product (default 1), fused into the kernel: attention's 1/√D without a pass over the scores. */
+  alpha?: number;
   /** Added to every output row before the activation: shape [N]. */
   bias?: Tensor;
   /** Applied after the bias: 'gelu' is BERT's exact erf form. */
@@ -26,8 +28,9 @@ export interface MatmulOptions {
 /**
  * (Batched) matrix product over the last two dims, batch dims broadcast,
  * with an optional fused epilogue:
- *   out = activation(op(a)·op(b) + bias) + residual.
- * Transposed operands are read in place. Gradients: the bias gets the column
+ *   out = activation(alpha·op(a)·op(b) + bias) + residual.
+ * Transposed operands are read in place. Gradients: the operands get alpha
+ * times the plain products' (fused the same way), the bias gets the column
  * sums of the activation's gradient, the residual the output gradient as is;
  * GELU's gradient uses the pre-activation, which the kernel stores alongside
  * the output only when a gradient will need it.
@@ -50,6 +53,8 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     );
   }
   if (activation !== undefined && activation !== 'gelu') throw new Error(`matmul: unknown activation "${String(activation)}" (expected 'gelu')`);
+  const alpha = opts.alpha ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(Math.fround(alpha))) throw new RangeError(`matmul: alpha must be a finite float32 number, got ${String(alpha)}`);
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batchShape = broadcastShapes('matmul', batchA, batchB);
@@ -81,7 +86,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   runMatmul(rt, {
     a: fa.t.binding(), b: fb.t.binding(), out: out.binding(), dtype: a.dtype,
     batch, m, n, k: ka, transA, transB, strideA: fa.stride, strideB: fb.stride, variant: opts.variant,
-    epilogue: { bias: bias?.binding(), activation, residual: residual?.binding(), preact: pre?.binding() },
+    epilogue: { alpha, bias: bias?.binding(), activation, residual: residual?.binding(), preact: pre?.binding() },
   });
   if (fa.tmp) fa.t.dispose();
   if (fb.tmp) fb.t.dispose();
@@ -93,12 +98,12 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
     // Gradient at the product: through the activation if there is one.
     const gz = activation === 'gelu' && zs ? map('matmul_gelu_bwd', 'a * gelu_grad_f(b)', [g, zs], g.dtype) : g;
     if (a.requiresGrad) {
-      const full = transA ? matmul(bs, gz, { transA: transB, transB: true }) : matmul(gz, bs, { transB: !transB });
+      const full = transA ? matmul(bs, gz, { transA: transB, transB: true, alpha }) : matmul(gz, bs, { transB: !transB, alpha });
       grads.push(sumTo(full, a.shape));
       full.dispose();
     } else grads.push(null);
     if (b.requiresGrad) {
-      const full = transB ? matmul(gz, as, { transA: true, transB: transA }) : matmul(as, gz, { transA: !transA });
+      const full = transB ? matmul(gz, as, { transA: true, transB: transA, alpha }) : matmul(as, gz, { transA: !transA, alpha });
       grads.push(sumTo(full, b.shape));
       full.dispose();
     } else grads.push(null);

@@ -71,6 +71,8 @@ function addRows(x: Nd, bias: Nd): Nd {
 }
 
 interface Epi {
+  /** Scale on the product (omitted: 1). */
+  alpha?: number;
   a: number[];
   b: number[];
   transA?: boolean;
@@ -82,10 +84,13 @@ interface Epi {
 
 // Each combination compiles its own pipelines (a few seconds each on
 // lavapipe), so every variant gets the two extremes and the texture variant
-// (the CPU default, also the one the gradients run through) all four.
+// (the CPU default, also the one the gradients run through) all four. The
+// full one carries a scale too (alpha ≠ 1, not a power of two), so every
+// variant applies it before the bias and its gradient check covers alpha's
+// backward.
 const epilogues: Epi[] = [
   { a: [3, 5], b: [4, 5], transB: true, bias: true },
-  { a: [2, 5, 3], b: [5, 6], transA: true, bias: true, gelu: true, residual: true },
+  { a: [2, 5, 3], b: [5, 6], transA: true, alpha: -0.3, bias: true, gelu: true, residual: true },
   { a: [5, 3], b: [5, 6], transA: true, bias: true, gelu: true },
   { a: [2, 3, 5], b: [5, 4], gelu: true, residual: true },
 ];
@@ -94,7 +99,7 @@ function epilogueCase(variant: Variant, e: Epi): OpCase {
   const outShape = [...(e.a.length > 2 ? e.a.slice(0, -2) : []), e.transA ? e.a[e.a.length - 1] : e.a[e.a.length - 2], e.transB ? e.b[e.b.length - 2] : e.b[e.b.length - 1]];
   const n = outShape[outShape.length - 1];
   const inputs = [{ shape: e.a }, { shape: e.b }, ...(e.bias ? [{ shape: [n] }] : []), ...(e.residual ? [{ shape: outShape }] : [])];
-  const parts = [e.bias ? 'bias' : '', e.gelu ? 'gelu' : '', e.residual ? 'residual' : ''].filter(Boolean).join('+');
+  const parts = [e.alpha !== undefined ? `alpha ${e.alpha}` : '', e.bias ? 'bias' : '', e.gelu ? 'gelu' : '', e.residual ? 'residual' : ''].filter(Boolean).join('+');
   return {
     ops: ['matmul'],
     label: `matmul ${variant} epilogue ${parts} ${fmt(e.a)}${e.transA ? 'ᵀ' : ''}·${fmt(e.b)}${e.transB ? 'ᵀ' : ''}`,
@@ -102,10 +107,11 @@ function epilogueCase(variant: Variant, e: Epi): OpCase {
     run: (a, b, ...rest) => {
       const bias = e.bias ? rest.shift() : undefined;
       const residual = e.residual ? rest.shift() : undefined;
-      return bg.matmul(a, b, { transA: e.transA, transB: e.transB, bias, activation: e.gelu ? 'gelu' : undefined, residual, variant });
+      return bg.matmul(a, b, { transA: e.transA, transB: e.transB, alpha: e.alpha, bias, activation: e.gelu ? 'gelu' : undefined, residual, variant });
     },
     ref: (a, b, ...rest) => {
       let z = matmulRef(a, b, e.transA, e.transB);
+      if (e.alpha !== undefined) z = mapN([z], (x) => x * Math.fround(e.alpha!));
       if (e.bias) z = addRows(z, rest.shift()!);
       if (e.gelu) z = mapN([z], geluRef);
       if (e.residual) z = mapN([z, rest.shift()!], (x, r) => x + r);
@@ -131,14 +137,15 @@ const epilogueCases: OpCase[] = variants.flatMap((v) => epiloguesFor(v).map((e) 
 // ---------- split-K with several chunks (K above the minimum chunk) ----------
 
 const splitCases: OpCase[] = [
-  { a: [700, 6], b: [700, 5], transA: true },
-  { a: [2, 3, 530], b: [530, 7] },
+  { a: [700, 6], b: [700, 5], transA: true, alpha: 1 },
+  // The reduction applies the epilogue, so the partials must stay unscaled.
+  { a: [2, 3, 530], b: [530, 7], alpha: 0.125 },
 ].map((s) => ({
   ops: ['matmul'],
-  label: `matmul splitk long K ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)} + bias, gelu`,
+  label: `matmul splitk long K ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)}${s.alpha !== 1 ? ` × ${s.alpha}` : ''} + bias, gelu`,
   inputs: [{ shape: s.a }, { shape: s.b }, { shape: [s.b[1]] }],
-  run: (a: bg.Tensor, b: bg.Tensor, bias: bg.Tensor) => bg.matmul(a, b, { transA: s.transA, bias, activation: 'gelu', variant: 'splitk' }),
-  ref: (a: Nd, b: Nd, bias: Nd) => mapN([addRows(matmulRef(a, b, s.transA), bias)], geluRef),
+  run: (a: bg.Tensor, b: bg.Tensor, bias: bg.Tensor) => bg.matmul(a, b, { transA: s.transA, alpha: s.alpha, bias, activation: 'gelu', variant: 'splitk' }),
+  ref: (a: Nd, b: Nd, bias: Nd) => mapN([addRows(mapN([matmulRef(a, b, s.transA)], (x) => x * s.alpha), bias)], geluRef),
   rtol: 1e-4,
   noGrad: true,
 }));
