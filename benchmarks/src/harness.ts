@@ -131,9 +131,22 @@ const iterate = async (lib: Lib, inst: Instance, reps: number, work: string | nu
   return performance.now() - t0;
 };
 
+/** Runs per sample for a sample of about `targetMs`, given `n` runs took `ms` (at least 1, at most maxReps). */
+export function repsFor(n: number, ms: number, opts: Pick<HarnessOptions, 'targetSampleMs' | 'maxReps'>): number {
+  return Math.max(1, Math.min(opts.maxReps, Math.floor((n * opts.targetSampleMs) / Math.max(ms, 1e-3))));
+}
+
 /**
  * Warm-up runs (compiles, pool), then how many runs make one sample; `id`
  * names the row (part of the samples' work name).
+ *
+ * A single run's time includes the wait's fixed latency (submit, the wake-up
+ * after the GPU finishes: about 1–2 ms on lavapipe), so N runs take far less
+ * than N single runs where a run is short: sized from single runs alone, a
+ * layer norm's samples came out at 2.5 ms instead of 25, with a third of each
+ * call's time being that latency. So the first estimate is checked on a
+ * batch of that many runs and resized once from the batch — the same rule
+ * for both libraries.
  */
 export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions, id: string): Promise<Calibration> {
   let warmMs = Infinity;
@@ -144,7 +157,11 @@ export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions, 
   // The fastest single run estimates a run's time (three more runs unless runs take seconds).
   const single =
     warmMs > SLOW_RUN_MS ? warmMs : Math.min(warmMs, await iterate(lib, inst, 1, null), await iterate(lib, inst, 1, null), await iterate(lib, inst, 1, null));
-  const reps = Math.max(1, Math.min(opts.maxReps, Math.floor(opts.targetSampleMs / Math.max(single, 1e-3))));
+  let reps = repsFor(1, single, opts);
+  if (reps > 1) {
+    const batchMs = Math.min(await iterate(lib, inst, reps, null), await iterate(lib, inst, reps, null));
+    reps = Math.max(reps, repsFor(reps, batchMs, opts));
+  }
   const work = `${id} ×${reps}`;
   if (reps > 1) await iterate(lib, inst, reps, work);
   return { reps, work, slow: single > SLOW_RUN_MS };

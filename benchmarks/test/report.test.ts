@@ -4,7 +4,7 @@
  * vendor and driver there and the card in `device`.
  */
 import { describe, expect, it } from 'vitest';
-import { pairedRatio } from '../src/harness.js';
+import { pairedRatio, repsFor } from '../src/harness.js';
 import { adapterName, adapterSlug } from '../src/report/meta.js';
 import { f32Peak } from '../src/report/peaks.js';
 
@@ -39,5 +39,16 @@ describe('benchmark report', () => {
     expect(range[0]).toBeCloseTo(4.4, 12);
     expect(range[1]).toBeCloseTo(6, 12);
     expect(() => pairedRatio([1, 2], [3])).toThrow(/2 rounds of ours against 1 of TF.js/);
+  });
+
+  it('sizes samples from a batch, so a wait latency in single runs does not shrink them', () => {
+    const opts = { targetSampleMs: 25, maxReps: 100 };
+    // A 0.2 ms kernel behind a 1.8 ms wait: single runs say 2 ms a run, 12 runs a sample.
+    expect(repsFor(1, 2, opts)).toBe(12);
+    // Those 12 took 4.2 ms (12 × 0.2 + 1.8): resized to the 71 runs that fill 25 ms.
+    expect(repsFor(12, 4.2, opts)).toBe(71);
+    // Capped at maxReps, never below one run, even for a run longer than the target.
+    expect(repsFor(12, 1, opts)).toBe(100);
+    expect(repsFor(1, 400, opts)).toBe(1);
   });
 });
