@@ -278,6 +278,17 @@ describe('matmul staging layouts', () => {
     }
     for (const t of [a, b, y]) t.dispose();
   });
+
+  test('the scale travels in params: a second alpha reuses the first one\'s pipelines and still scales', async () => {
+    const a = tensor([[1, 2], [3, 4]]);
+    const half = matmul(a, a, { alpha: 0.5 });
+    expect(Array.from(await half.data())).toEqual([3.5, 5, 7.5, 11]);
+    const before = rt.pipelineStats().count;
+    const quarter = matmul(a, a, { alpha: 0.25 });
+    expect(Array.from(await quarter.data())).toEqual([1.75, 2.5, 3.75, 5.5]);
+    expect(rt.pipelineStats().count).toBe(before);
+    for (const t of [a, half, quarter]) t.dispose();
+  });
 });
 
 describe('GPU profile', () => {

@@ -59,12 +59,12 @@ ${SPLIT_PROLOGUE}
 export function runBlocked(rt: Runtime, c: MatmulCall, split?: SplitK): void {
   const { splits, kChunk } = split ?? { splits: 1, kChunk: c.k };
   const params = addShapeParams(new ParamLayout());
-  const out = outputStage(c.epilogue, c.dtype, c.out, 3, split !== undefined);
+  const out = outputStage(c.epilogue, c.dtype, c.out, 3, params, split !== undefined);
   const kernel: Kernel = {
     key: ['matmul-blocked', c.dtype, c.transA ? 'tA' : 'nA', c.transB ? 'tB' : 'nB', out.key].join('|'),
     params,
     storage: ['read', 'read', ...out.storage],
     source: () => source(c, params, out),
   };
-  dispatchBatched(rt, kernel, [c.a, c.b, ...out.ranges], shapeParams(c, splits, kChunk), Math.ceil(c.n / BLOCKED_TILE), Math.ceil(c.m / BLOCKED_TILE), c.batch * splits);
+  dispatchBatched(rt, kernel, [c.a, c.b, ...out.ranges], { ...shapeParams(c, splits, kChunk), ...out.values }, Math.ceil(c.n / BLOCKED_TILE), Math.ceil(c.m / BLOCKED_TILE), c.batch * splits);
 }

@@ -16,13 +16,17 @@ export interface OutputStage {
   storage: StorageAccess[];
   ranges: BufferRange[];
   wgsl: string;
+  /** Params fields the epilogue added to the kernel's layout (the scale), to merge into the dispatch's values. */
+  values: Record<string, number>;
 }
 
 /**
  * `partial` stores raw f32 sums (split-K's scratch) and ignores the epilogue;
- * otherwise C has the call's dtype and the epilogue is applied.
+ * otherwise C has the call's dtype and the epilogue is applied. A scale other
+ * than 1 becomes an f32 field of `params` (like elementwise scalars), so one
+ * pipeline serves every value.
  */
-export function outputStage(e: MatmulEpilogue | undefined, dtype: DType, out: BufferRange, firstBinding: number, partial = false): OutputStage {
+export function outputStage(e: MatmulEpilogue | undefined, dtype: DType, out: BufferRange, firstBinding: number, params: ParamLayout, partial = false): OutputStage {
   const ep: MatmulEpilogue = partial ? {} : (e ?? {});
   const t = partial ? 'f32' : dtype === 'float16' ? 'f16' : 'f32';
   const st = (x: string) => (partial ? x : store(x, dtype));
@@ -37,8 +41,13 @@ export function outputStage(e: MatmulEpilogue | undefined, dtype: DType, out: Bu
   };
   bind('C', out, 'read_write');
   const body: string[] = ['  var z = acc;'];
-  const alpha = ep.alpha !== undefined && ep.alpha !== 1 ? f32Literal(ep.alpha) : null;
-  if (alpha) body.push(`  z = z * (${alpha});`);
+  const scaled = ep.alpha !== undefined && ep.alpha !== 1;
+  const values: Record<string, number> = {};
+  if (scaled) {
+    params.add('alpha', 'f32');
+    values.alpha = ep.alpha!;
+    body.push('  z = z * p.alpha;');
+  }
   if (ep.bias) {
     bind('Bias', ep.bias, 'read');
     body.push(`  z = z + ${ld('Bias[col]')};`);
@@ -54,18 +63,8 @@ export function outputStage(e: MatmulEpilogue | undefined, dtype: DType, out: Bu
   }
   body.push(`  C[i] = ${st('z')};`);
   const fn = `fn write_out(i: u32, col: u32, acc: f32) {\n${body.join('\n')}\n}`;
-  const key = partial ? 'partial' : `e${alpha ? `s${alpha}` : ''}${ep.bias ? 'b' : ''}${ep.activation === 'gelu' ? 'g' : ''}${ep.residual ? 'r' : ''}${ep.preact ? 'p' : ''}`;
-  return { key, storage, ranges, wgsl: `${decls.join('\n')}\n${helpersFor(fn)}\n${fn}\n` };
-}
-
-/**
- * WGSL literal of the f32 nearest x. The shortest decimal of that f32 (as a
- * double) parses back to exactly it, so the kernel multiplies by the same
- * value a float32 reference would.
- */
-export function f32Literal(x: number): string {
-  const s = String(Math.fround(x));
-  return /[.eE]/.test(s) ? s : `${s}.0`;
+  const key = partial ? 'partial' : `e${scaled ? 's' : ''}${ep.bias ? 'b' : ''}${ep.activation === 'gelu' ? 'g' : ''}${ep.residual ? 'r' : ''}${ep.preact ? 'p' : ''}`;
+  return { key, storage, ranges, wgsl: `${decls.join('\n')}\n${helpersFor(fn)}\n${fn}\n`, values };
 }
 
 /**

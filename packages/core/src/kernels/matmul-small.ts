@@ -52,7 +52,7 @@ ${SPLIT_PROLOGUE}
 
 export function runSmall(rt: Runtime, c: MatmulCall): void {
   const params = addShapeParams(new ParamLayout());
-  const out = outputStage(c.epilogue, c.dtype, c.out, 3);
+  const out = outputStage(c.epilogue, c.dtype, c.out, 3, params);
   const kernel: Kernel = {
     key: ['matmul-small', c.dtype, c.transA ? 'tA' : 'nA', c.transB ? 'tB' : 'nB', out.key].join('|'),
     params,
@@ -61,5 +61,5 @@ export function runSmall(rt: Runtime, c: MatmulCall): void {
   };
   const maxY = rt.limits.maxComputeWorkgroupsPerDimension;
   if (c.m > maxY) throw new Error(`matmul small variant: ${c.m} rows exceed ${maxY} workgroups; use another variant`);
-  dispatchBatched(rt, kernel, [c.a, c.b, ...out.ranges], shapeParams(c), Math.ceil(c.n / SMALL_COLS), c.m, c.batch);
+  dispatchBatched(rt, kernel, [c.a, c.b, ...out.ranges], { ...shapeParams(c), ...out.values }, Math.ceil(c.n / SMALL_COLS), c.m, c.batch);
 }

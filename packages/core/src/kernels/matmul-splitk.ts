@@ -70,10 +70,10 @@ export function runSplitK(rt: Runtime, c: MatmulCall, splits = Math.max(2, split
   else runTiled(rt, part, TILE_64, { splits: used, kChunk });
 
   const params = new ParamLayout().add('total').add('mn').add('n').add('splits');
-  const out = outputStage(c.epilogue, c.dtype, c.out, 2);
+  const out = outputStage(c.epilogue, c.dtype, c.out, 2, params);
   const total = c.batch * mn;
   const [gx, gy] = splitWorkgroups(Math.ceil(total / WORKGROUP), rt.limits.maxComputeWorkgroupsPerDimension);
-  rt.dispatch(reduceKernel(c, out, params), [partials, ...out.ranges], { total, mn, n: c.n, splits: used }, [gx, gy]);
+  rt.dispatch(reduceKernel(c, out, params), [partials, ...out.ranges], { total, mn, n: c.n, splits: used, ...out.values }, [gx, gy]);
   // Later users of the pooled buffer are recorded after the reduction, so it reads first.
   rt.pool.release(scratch);
 }

@@ -353,7 +353,7 @@ ${fetchB(c.transB, 'k0', '      ')}`);
 
 export function runTexture(rt: Runtime, c: MatmulCall): void {
   const params = new ParamLayout().add('m').add('n').add('k').add('aRows').add('bRows').add('zBase');
-  const out = outputStage(c.epilogue, c.dtype, c.out, 1);
+  const out = outputStage(c.epilogue, c.dtype, c.out, 1, params);
   const kernel: Kernel = {
     // Aᵀ is transposed while staging, so only B's layout shapes the kernel.
     key: ['matmul-texture', c.dtype, c.transB ? 'tB' : 'nB', out.key].join('|'),
@@ -373,7 +373,7 @@ export function runTexture(rt: Runtime, c: MatmulCall): void {
     stage(rt, c.a, opA, c.dtype, b0, texA, specs[0]);
     stage(rt, c.b, opB, c.dtype, b0, texB, specs[1]);
     const views = [texA.view, texB.view];
-    const values = { m: c.m, n: c.n, k: c.k, aRows: opA.stride === 0 ? 0 : opA.rows, bRows: opB.stride === 0 ? 0 : opB.rows };
+    const values = { m: c.m, n: c.n, k: c.k, aRows: opA.stride === 0 ? 0 : opA.rows, bRows: opB.stride === 0 ? 0 : opB.rows, ...out.values };
     dispatchBatched(rt, kernel, out.ranges, { ...values, zBase: b0 }, gx, gy, nb, views);
   }
 }

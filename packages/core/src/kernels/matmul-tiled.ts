@@ -147,12 +147,12 @@ export function runTiled(rt: Runtime, c: MatmulCall, tile: TileConfig = TILE_64,
   const { splits, kChunk } = split ?? { splits: 1, kChunk: c.k };
   const aligned = isAligned(c, tile, kChunk);
   const params = addShapeParams(new ParamLayout());
-  const out = outputStage(c.epilogue, c.dtype, c.out, 3, split !== undefined);
+  const out = outputStage(c.epilogue, c.dtype, c.out, 3, params, split !== undefined);
   const kernel: Kernel = {
     key: ['matmul-tiled', tile.name, aligned ? 'aligned' : 'edges', c.dtype, c.transA ? 'tA' : 'nA', c.transB ? 'tB' : 'nB', out.key].join('|'),
     params,
     storage: ['read', 'read', ...out.storage],
     source: () => source(c, tile, aligned, params, out),
   };
-  dispatchBatched(rt, kernel, [c.a, c.b, ...out.ranges], shapeParams(c, splits, kChunk), Math.ceil(c.n / tile.bn), Math.ceil(c.m / tile.bm), c.batch * splits);
+  dispatchBatched(rt, kernel, [c.a, c.b, ...out.ranges], { ...shapeParams(c, splits, kChunk), ...out.values }, Math.ceil(c.n / tile.bn), Math.ceil(c.m / tile.bm), c.batch * splits);
 }

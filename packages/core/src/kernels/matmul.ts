@@ -37,8 +37,9 @@ export type MatmulActivation = 'gelu';
 /** What happens to each output value after the product, fused into the store. */
 export interface MatmulEpilogue {
   /**
-   * Scales the product before anything else (BLAS's alpha): compiled into the
-   * kernel as a constant, so attention's 1/√D costs no pass over its scores.
+   * Scales the product before anything else (BLAS's alpha), in the kernel's
+   * params: attention's 1/√D costs no pass over its scores, and no pipeline
+   * per value.
    */
   alpha?: number;
   /** Added to every row: n values of the output dtype. */
