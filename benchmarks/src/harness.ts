@@ -145,8 +145,9 @@ export function repsFor(n: number, ms: number, opts: Pick<HarnessOptions, 'targe
  * than N single runs where a run is short: sized from single runs alone, a
  * layer norm's samples came out at 2.5 ms instead of 25, with a third of each
  * call's time being that latency. So the first estimate is checked on a
- * batch of that many runs and resized once from the batch — the same rule
- * for both libraries.
+ * batch of that many runs and grown once from the batch (never shrunk: N runs
+ * can't take longer than N single runs unless the machine drifted) — the same
+ * rule for both libraries.
  */
 export async function calibrate(lib: Lib, inst: Instance, opts: HarnessOptions, id: string): Promise<Calibration> {
   let warmMs = Infinity;
