@@ -41,20 +41,23 @@ function notice(kind: string, report: LoadReport): string {
  * Builds a model from a folder's config.json (randomly initialised as BERT
  * does) and loads the folder's weights into it. `build` makes the model;
  * parameters the checkpoint lacks keep their init and are reported.
+ * Tensors named in `options.ignore` (tied duplicates) are neither loaded nor reported.
  * A string `dir` is a local path (needs "@bamgpu/bert/node").
  */
 export async function loadPretrained<M extends Module>(
   dir: string | FolderReader,
   kind: string,
   build: (config: BertConfig, options: BertBuildOptions) => M,
-  options: FromPretrainedOptions = {},
+  options: FromPretrainedOptions & { ignore?: readonly string[] } = {},
 ): Promise<Loaded<M>> {
   const folder = openReader(dir);
   const contents = await readBertFolder(folder);
   const model = build(contents.config, { runtime: options.device, generator: options.generator });
   let report: LoadReport;
   try {
-    report = loadWeights(model, contents.tensors, folder.location);
+    const tensors = new Map(contents.tensors);
+    for (const name of options.ignore ?? []) tensors.delete(name);
+    report = loadWeights(model, tensors, folder.location);
   } catch (err) {
     model.dispose(); // a bad checkpoint must not leak the half-built model's GPU memory
     throw err;
