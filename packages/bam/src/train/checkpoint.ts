@@ -35,7 +35,7 @@ async function exists(p: string): Promise<boolean> {
  * folder first, which then replaces the previous checkpoint by rename, so a
  * run killed at any moment leaves either the old or the new checkpoint whole.
  */
-export async function saveCheckpoint(dir: string, model: Module, optimizer: AdamW, state: TrainerState): Promise<void> {
+export async function saveCheckpoint<S extends { step: number } = TrainerState>(dir: string, model: Module, optimizer: AdamW, state: S): Promise<void> {
   await mkdir(dir, { recursive: true });
   const final = join(dir, 'checkpoint');
   const tmp = join(dir, `checkpoint.tmp-${process.pid}-${Date.now()}`);
@@ -69,7 +69,8 @@ export async function findCheckpoint(dir: string): Promise<string | null> {
   return null;
 }
 
-export async function loadCheckpoint(path: string, model: Module, optimizer: AdamW): Promise<TrainerState> {
+/** Restores weights and optimiser state; returns the saved run state (`S`: the trainer's, or the pre-trainer's). */
+export async function loadCheckpoint<S = TrainerState>(path: string, model: Module, optimizer: AdamW): Promise<S> {
   const weightsFile = join(path, MODEL_FILE);
   const parsed = parseSafetensors(new Uint8Array(await readFile(weightsFile)), weightsFile);
   const weights = new Map<string, Float32Array>();
@@ -92,7 +93,7 @@ export async function loadCheckpoint(path: string, model: Module, optimizer: Ada
   optimizer.loadStateDict(state);
   const stateFile = join(path, STATE_FILE);
   try {
-    return JSON.parse(await readFile(stateFile, 'utf8')) as TrainerState;
+    return JSON.parse(await readFile(stateFile, 'utf8')) as S;
   } catch (e) {
     throw new Error(`${stateFile}: unreadable trainer state (${e instanceof Error ? e.message : e})`);
   }

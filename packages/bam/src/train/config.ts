@@ -25,6 +25,8 @@ export interface TrainConfig {
   seed: number;
   /** Evaluate on dev every this many steps (0 = only at the end). */
   evalEvery: number;
+  /** With evalEvery 0: evaluate this many times, evenly spaced, so every run draws a curve whatever its length (0 = only at the end). */
+  evalCount: number;
   /** Batch size for evaluation and prediction. */
   evalBatchSize: number;
   /** Where checkpoints, the metrics log and outputs go (none: nothing written). */
@@ -55,6 +57,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'init' | 'targets'> = {
   doubleUnordered: true,
   seed: 0,
   evalEvery: 0,
+  evalCount: 0,
   evalBatchSize: 64,
   checkpointEvery: 0,
   resume: false,

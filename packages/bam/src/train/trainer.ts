@@ -99,6 +99,7 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
     datasetMultiples: cfg.mix.datasetMultiples, sizeTable: cfg.mix.sizeTable,
   });
   const totalSteps = mixer.plan.totalSteps;
+  const evalEvery = cfg.evalEvery > 0 ? cfg.evalEvery : cfg.evalCount > 0 ? Math.max(1, Math.floor(totalSteps / cfg.evalCount)) : 0;
   const generator = new Generator(cfg.seed);
   const model = await buildModel(inputs, generator);
   const numLayers = model.config.numHiddenLayers;
@@ -201,7 +202,7 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
       await emit({ type: 'step', step, loss, losses, lambda, lr, gradNorm: await optimizer.lastGradNorm(), seconds: (performance.now() - t0) / 1000 });
       progress?.update(step, { loss, λ: lambda.toFixed(2) });
     }
-    if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0 && step < totalSteps) {
+    if (evalEvery > 0 && step % evalEvery === 0 && step < totalSteps) {
       await emit({ type: 'eval', step, dev: await evaluateDev(model, tasks, devFeatures, cfg.evalBatchSize) });
     }
     if (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) await checkpoint();
