@@ -151,6 +151,29 @@ describe('BertForMaskedLM checkpoints', () => {
     model.dispose();
   });
 
+  test('a stored decoder bias alone is loaded as cls.predictions.bias, as transformers\' shared tensor is', async () => {
+    const plain = await BertForMaskedLM.fromPretrained(DIR, { warn: false });
+    const want = await fullLogits(plain);
+    plain.dispose();
+    const renamed = fixtureTensors((n) => (n === 'cls.predictions.bias' ? 'cls.predictions.decoder.bias' : n));
+    const model = await BertForMaskedLM.fromPretrained(folderWith(renamed), { warn: false });
+    expect(model.loadReport).toMatchObject({ missing: [], unexpected: [] });
+    expect(bitsEqual(await fullLogits(model), want)).toBe(true);
+    model.dispose();
+  });
+
+  test('a stored decoder weight that is not the table (an untied model) is refused, not silently dropped', async () => {
+    const stored = fixtureTensors();
+    const table = toFloat32(weights.get(TABLE)!);
+    stored.push(['cls.predictions.decoder.weight', { dtype: 'F32', shape: weights.get(TABLE)!.shape, data: table.map((x) => 2 * x) }]);
+    await expect(BertForMaskedLM.fromPretrained(folderWith(stored), { warn: false })).rejects.toThrow(
+      /"cls\.predictions\.decoder\.weight" is tied to "bert\.embeddings\.word_embeddings\.weight" but holds different values/,
+    );
+    const config = JSON.parse(readFileSync(`${DIR}/config.json`, 'utf8')) as Record<string, unknown>;
+    const untied = new TextEncoder().encode(JSON.stringify({ ...config, tie_word_embeddings: false }));
+    await expect(BertForMaskedLM.fromPretrained(folderWith(fixtureTensors(), untied), { warn: false })).rejects.toThrow(/tie_word_embeddings/);
+  });
+
   test('a base-model folder (no bert. prefix, a pooler, no cls.*) fills the encoder and reports the head missing', async () => {
     const h = 32;
     const base = fixtureTensors((n) => (n.startsWith('cls.') ? null : n.slice('bert.'.length)));
