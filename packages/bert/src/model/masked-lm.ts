@@ -1,5 +1,5 @@
 import { Module, indexSelect, reshape, scope, type Tensor } from '@bamgpu/core';
-import type { BertConfig } from '../config.js';
+import { BertConfigError, type BertConfig } from '../config.js';
 import type { FolderReader, FolderWriter } from '../checkpoint/folder-io.js';
 import type { LoadReport } from '../checkpoint/load-weights.js';
 import { loadPretrained, savePretrained, type FromPretrainedOptions } from '../checkpoint/pretrained.js';
@@ -26,12 +26,19 @@ export interface MaskedLMForwardOptions {
 }
 
 /**
- * Checkpoint tensors that stand for the tied decoder (its weight is the
- * word-embedding table, its bias `cls.predictions.bias`): transformers
- * writes them in some folders and skips them in others; either way they are
- * not separate weights, so loading ignores them, as transformers does.
+ * Checkpoint names of the tied decoder, each with the parameter it is: its
+ * weight is the word-embedding table, its bias `cls.predictions.bias`.
+ * transformers writes them in some folders and skips them in others; they
+ * are not separate weights (loading checks a stored copy equals its
+ * parameter, and save() does not write them).
  */
-export const TIED_MLM_KEYS = ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'] as const;
+export const TIED_MLM_WEIGHTS = {
+  'cls.predictions.decoder.weight': 'bert.embeddings.word_embeddings.weight',
+  'cls.predictions.decoder.bias': 'cls.predictions.bias',
+} as const;
+
+/** The tied decoder's checkpoint names (the keys of {@link TIED_MLM_WEIGHTS}). */
+export const TIED_MLM_KEYS = Object.keys(TIED_MLM_WEIGHTS) as readonly (keyof typeof TIED_MLM_WEIGHTS)[];
 
 /**
  * Hugging Face's BertForMaskedLM: a BERT without pooler (`bert.…`) and the
@@ -50,6 +57,10 @@ export class BertForMaskedLM extends Module {
   constructor(config: BertConfig, options: BertBuildOptions = {}) {
     super();
     const cfg = checkedConfig(config);
+    // transformers keeps a separate decoder weight when this is false; this model cannot.
+    if (cfg.extra.tie_word_embeddings === false) {
+      throw new BertConfigError('BertForMaskedLM: config.json has "tie_word_embeddings": false; only a decoder tied to the word-embedding table is supported');
+    }
     this.bert = new BertModel(cfg, { ...options, addPoolingLayer: false });
     const table = this.bert.embeddings.word_embeddings;
     this.cls = new BertOnlyMLMHead(cfg, () => table.weight, options);
@@ -63,12 +74,13 @@ export class BertForMaskedLM extends Module {
 
   /**
    * Loads a Hugging Face folder, with or without a stored
-   * `cls.predictions.decoder.weight` (tied, so ignored). A base-model
+   * `cls.predictions.decoder.weight` / `.bias` (tied: a stored copy must
+   * equal the table / `cls.predictions.bias`, else CheckpointError). A base-model
    * checkpoint gives a head initialised as BERT does, listed in
    * `loadReport.missing`.
    */
   static async fromPretrained(dir: string | FolderReader, options: FromPretrainedOptions = {}): Promise<BertForMaskedLM> {
-    const loaded = await loadPretrained(dir, 'BertForMaskedLM', (c, o) => new BertForMaskedLM(c, o), { ...options, ignore: TIED_MLM_KEYS });
+    const loaded = await loadPretrained(dir, 'BertForMaskedLM', (c, o) => new BertForMaskedLM(c, o), { ...options, tied: TIED_MLM_WEIGHTS });
     loaded.model.assets = loaded.assets;
     loaded.model.loadReport = loaded.report;
     return loaded.model;
