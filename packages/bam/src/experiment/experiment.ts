@@ -136,16 +136,30 @@ function summarise(o: ExperimentOptions, runs: RunRecord[]): ExperimentResult {
   return { runs, table, taskNames, metricOf };
 }
 
-/** The comparison as a fixed-width text table (headline metric ×100, mean ± std over seeds). */
-export function formatTable(result: ExperimentResult): string {
+/** Reference rows printed under the methods (×1, fractions): e.g. each task's chance level and ceiling. */
+export type ReferenceRows = readonly { label: string; values: Readonly<Record<string, number>> }[];
+
+/**
+ * The comparison as a fixed-width text table (headline metric ×100, mean ±
+ * std over seeds), with reference rows (chance, ceiling) below the methods.
+ */
+export function formatTable(result: ExperimentResult, references: ReferenceRows = []): string {
   const cols = [...result.taskNames, 'avg'];
   const head = ['method', ...cols.map((c) => (c === 'avg' ? 'avg' : `${c} (${result.metricOf[c]})`))];
   const cell = (x: { mean: number; std: number; values: number[] }) =>
     Number.isFinite(x.mean) ? (x.values.length > 1 ? `${x.mean.toFixed(1)} ± ${x.std.toFixed(1)}` : x.mean.toFixed(1)) : '–';
-  const rows = result.table.map((r) => [r.label, ...result.taskNames.map((t) => cell(r.tasks[t])), cell(r.average)]);
+  const refCell = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : (100 * v).toFixed(1));
+  const refAvg = (values: Readonly<Record<string, number>>) => result.taskNames.reduce((s, t) => s + (values[t] ?? NaN), 0) / result.taskNames.length;
+  const rows = [
+    ...result.table.map((r) => [r.label, ...result.taskNames.map((t) => cell(r.tasks[t])), cell(r.average)]),
+    ...references.map((r) => [r.label, ...result.taskNames.map((t) => refCell(r.values[t])), refCell(refAvg(r.values))]),
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const methodRows = rows.slice(0, result.table.length).map(line);
+  const refRows = rows.slice(result.table.length).map(line);
+  const out = [line(head), rule, ...methodRows, ...(refRows.length ? [rule, ...refRows] : [])];
   const withP = result.table.filter((r) => r.pVsSingle || r.pVsMulti);
   if (withP.length && result.table[0].average.values.length > 1) {
     out.push('', 'Mann–Whitney U p-values of the per-seed averages (two-sided):');
