@@ -26,7 +26,12 @@ export async function findGlueFile(glueDir: string, spec: GlueTaskSpec, split: s
   const candidates = [official, join(glueDir, spec.bamName, base)];
   if (spec.name === 'AX') candidates.push(join(glueDir, 'mnli', base));
   for (const c of candidates) if (await isFile(c)) return c;
-  throw new Error(`GLUE file not found for ${spec.name} ${layout.name}: looked for ${candidates.join(' and ')}`);
+  throw new GlueFileNotFoundError(`GLUE file not found for ${spec.name} ${layout.name}: looked for ${candidates.join(' and ')}`);
+}
+
+/** A split's file is absent (an optional split may be skipped; a malformed file never is). */
+export class GlueFileNotFoundError extends Error {
+  override name = 'GlueFileNotFoundError';
 }
 
 /** Reads a split; `maxLines` keeps only the first lines of the file (header included), as the reference's debug mode does. */
@@ -46,7 +51,8 @@ export async function loadGlueTask(glueDir: string, name: string, opts: { maxLin
   if (opts.withTest) {
     try {
       test = await readSplit(glueDir, spec, 'test', opts.maxLines);
-    } catch {
+    } catch (e) {
+      if (!(e instanceof GlueFileNotFoundError)) throw e;
       test = [];
     }
   }
