@@ -20,10 +20,8 @@ export function decodeUtf8Strict(bytes: Uint8Array, source: string): string {
       try {
         strict.decode(chunk);
       } catch {
-        let col = 0;
-        while (col < chunk.length && isValidPrefix(chunk.subarray(0, col + 1))) col++;
-        const b = chunk[col] ?? chunk[chunk.length - 1];
-        throw new GlueFormatError(source, line, `invalid UTF-8 (byte 0x${b.toString(16).padStart(2, '0')} near byte ${col + 1} of the line); re-encode the file as UTF-8`);
+        const at = badByte(chunk);
+        throw new GlueFormatError(source, line, `invalid UTF-8 (byte 0x${chunk[at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line); re-encode the file as UTF-8`);
       }
       start = end + 1;
     }
@@ -31,12 +29,22 @@ export function decodeUtf8Strict(bytes: Uint8Array, source: string): string {
   }
 }
 
-/** Whether `bytes` decodes, allowing an incomplete sequence at its end. */
-function isValidPrefix(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * 0-based offset of the first byte of the first invalid sequence: the last
+ * character boundary before the shortest prefix that cannot be continued.
+ */
+function badByte(chunk: Uint8Array): number {
+  const decodes = (end: number, stream: boolean) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(chunk.subarray(0, end), { stream });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let k = 1;
+  while (k < chunk.length && decodes(k, true)) k++;
+  let at = k - 1;
+  while (at > 0 && !decodes(at, false)) at--;
+  return at;
 }

@@ -73,7 +73,7 @@ export function validateTrainConfig(cfg: TrainConfig): void {
  * the file: `--config run.json: mix.strategy must be one of sample, reference; …`.
  */
 export function validateConfigFile(raw: unknown, path: string): Partial<TrainConfig> {
-  const rules = Object.fromEntries(FILE_KEYS.map((k) => [k, TRAIN_CONFIG_RULES[k]]));
+  const rules = Object.fromEntries(FILE_KEYS.map((k) => [k, optional(TRAIN_CONFIG_RULES[k])]));
   checkObject(raw, rules, `--config ${path}: `);
   return raw as Partial<TrainConfig>;
 }
