@@ -205,7 +205,7 @@ describe('malformed files', () => {
 
   test('an unknown label lists the valid labels', () => {
     const mnliRow = ['0', 'p', 'p', 'g', 'b1', 'b2', 'p1', 'p2', 's1', 's2', 'neutral', 'neutral', 'neutral', 'neutral', 'neutral', 'neutrall'];
-    const header = mnliRow.map((_, i) => `c${i}`).join('\t');
+    const header = mnliRow.map((_, i) => (i === mnliRow.length - 1 ? 'gold_label' : `c${i}`)).join('\t');
     const text = `${header}\n${mnliRow.join('\t')}\n`;
     expect(() => parseGlueSplit(text, 'MNLI', 'dev_matched', 'MNLI/dev_matched.tsv')).toThrow(
       'MNLI/dev_matched.tsv:2: unknown MNLI label "neutrall"; valid labels: contradiction, entailment, neutral',

@@ -1,3 +1,4 @@
+import { SettingsError } from '../settings/rules.js';
 import { UsageError } from './args.js';
 import { demo } from './demo.js';
 import { experimentCommand } from './experiment.js';
@@ -31,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await c.run(rest);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof SettingsError) {
       console.error(e.message);
       return 2;
     }

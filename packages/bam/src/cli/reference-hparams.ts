@@ -1,3 +1,6 @@
+import { bool, check, fraction, listOf, nonNegative, nonNegativeInt, nullable, positive, positiveInt, recordOf, str, type Rule } from '../settings/rules.js';
+import { TRAIN_CONFIG_RULES } from '../train/validate-config.js';
+
 /**
  * The BAM reference's hyperparameters (google-research bam/configure.py),
  * with its defaults and its rules: unknown keys are refused, single-task and
@@ -81,6 +84,51 @@ export function referenceDefaults(modelName: string): ReferenceHparams {
   };
 }
 
+const seqLength = TRAIN_CONFIG_RULES.maxSeqLength;
+
+/**
+ * Type and range of every hparam. The reference takes whatever JSON gives
+ * (`"debug": "false"` is a truthy string there); here a wrong type or an
+ * impossible value is refused, naming the key, before anything runs.
+ */
+const HPARAM_RULES: Readonly<Record<keyof ReferenceHparams, Rule>> = {
+  model_name: str,
+  debug: bool,
+  num_trials: positiveInt,
+  write_test_outputs: bool,
+  write_distill_outputs: bool,
+  n_writes_test: nonNegativeInt,
+  n_writes_distill: nonNegativeInt,
+  task_names: listOf(str, { nonEmpty: true }),
+  pretrained: bool,
+  pretrained_model_name: str,
+  do_lower_case: bool,
+  learning_rate: positive,
+  weight_decay_rate: nonNegative,
+  lr_decay: fraction,
+  num_train_epochs: positive,
+  warmup_proportion: fraction,
+  distill: bool,
+  teachers: recordOf(str),
+  teacher_annealing: bool,
+  distill_weight: fraction,
+  max_seq_length: seqLength,
+  train_batch_size: positiveInt,
+  eval_batch_size: positiveInt,
+  predict_batch_size: positiveInt,
+  double_unordered: bool,
+  task_weight_exponent: nonNegative,
+  dataset_multiples: bool,
+  save_checkpoints_steps: nonNegativeInt,
+  iterations_per_loop: positiveInt,
+  use_tfrecords_if_existing: bool,
+  use_tpu: bool,
+  num_tpu_cores: positiveInt,
+  tpu_name: nullable(str),
+  tpu_zone: nullable(str),
+  gcp_project: nullable(str),
+};
+
 /** Parses the JSON hparams and applies them as configure.Config does. */
 export function resolveReferenceHparams(modelName: string, json: string): ReferenceHparams {
   let given: unknown;
@@ -95,6 +143,7 @@ export function resolveReferenceHparams(modelName: string, json: string): Refere
   const update = () => {
     for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
       if (!valid.includes(k)) throw new Error(`Unknown argument "${k}" (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
+      check(HPARAM_RULES[k as keyof ReferenceHparams], v, `hparam ${k}`);
       (h as unknown as Record<string, unknown>)[k] = v;
     }
   };

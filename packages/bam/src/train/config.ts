@@ -35,6 +35,14 @@ export interface TrainConfig {
   checkpointEvery: number;
   /** Continue from the checkpoint in outputDir if there is one. */
   resume: boolean;
+  /** Start afresh even though outputDir holds a checkpoint (without it, or resume, that is refused). */
+  overwrite?: boolean;
+  /**
+   * Start fine-tuning although the pretrained folder lacks encoder weights
+   * (they keep their random init). Without it that is refused; the pooler
+   * and the task heads may always be missing.
+   */
+  allowMissingWeights?: boolean;
   /** Stop after this many steps (for tests of resumption; the schedule still uses the full length). */
   stopAfter?: number;
   /** Print progress to stderr. */

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readPickle, writePickle, type PickleValue } from '../io/pickle.js';
+import { NonFiniteError, assertFinite, firstNonFinite } from './finite-guard.js';
 import type { Prediction } from './predict.js';
 
 /** A teacher's predictions on its task's training set, keyed by example id. */
@@ -14,7 +15,10 @@ export function teacherPredictionsPath(modelDir: string, task: string, trial = 1
 export async function writeTeacherPredictions(path: string, predictions: TeacherPredictions): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const value = new Map<PickleValue, PickleValue>();
-  for (const [eid, p] of predictions) value.set(eid, p);
+  for (const [eid, p] of predictions) {
+    assertFinitePrediction(p, `teacher prediction for example ${eid} (to be written to ${path})`);
+    value.set(eid, p);
+  }
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, writePickle(value));
   await rename(tmp, path);
@@ -32,11 +36,22 @@ export async function readTeacherPredictions(path: string, task: string): Promis
   const out: TeacherPredictions = new Map();
   for (const [k, v] of raw) {
     if (typeof k !== 'number') throw new Error(`${path}: example id ${String(k)} is not an integer`);
-    if (typeof v === 'number') out.set(k, v);
-    else if (Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array) out.set(k, Array.from(v as ArrayLike<number>));
+    let p: Prediction;
+    if (typeof v === 'number') p = v;
+    else if (Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array) p = Array.from(v as ArrayLike<number>);
     else throw new Error(`${path}: prediction for example ${k} is neither a number nor a list of logits`);
+    assertFinitePrediction(p, `${path}: prediction for example ${k}`);
+    out.set(k, p);
   }
   return out;
+}
+
+/** A teacher prediction must be finite numbers: a NaN logit would become a NaN target and a NaN model. */
+function assertFinitePrediction(p: Prediction, what: string): void {
+  if (typeof p === 'number') return assertFinite(p, { what });
+  if (p.some((x) => typeof x !== 'number')) throw new NonFiniteError(`${what} holds a value that is not a number`);
+  const i = firstNonFinite(p);
+  if (i >= 0) assertFinite(p[i], { what: `${what}, logit ${i},` });
 }
 
 /**
