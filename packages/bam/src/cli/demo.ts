@@ -5,23 +5,24 @@ import { runDemoPipeline } from '../experiment/demo-pipeline.js';
 import { formatTable } from '../experiment/experiment.js';
 import { ALL_METHODS, parseMethods } from '../experiment/methods.js';
 import { fmtTime } from '../train/progress.js';
-import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
+import { parseArgs, usage, type OptionSpec } from './args.js';
 
 const R = DEMO_RECIPE;
 const SPECS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'where results, plots and logs go', default: 'runs/demo' },
   { name: 'cache-dir', type: 'string', help: 'where pre-trained encoders are kept, by a hash of their settings (reused by later runs)', default: 'runs/cache' },
-  { name: 'seed', type: 'number', help: 'seed of the data and of pre-training', default: 0 },
-  { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1 },
+  { name: 'seed', type: 'number', help: 'seed of the data and of pre-training', default: 0, rule: nonNegativeInt },
+  { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1, rule: positiveInt },
   { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam' },
-  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale },
-  { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden },
-  { name: 'layers', type: 'number', help: 'BERT layers', default: R.layers },
-  { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', default: R.corpusSize },
-  { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps },
-  { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr },
-  { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs },
-  { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate },
+  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale, rule: positive },
+  { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden, rule: positiveInt },
+  { name: 'layers', type: 'number', help: 'BERT layers', default: R.layers, rule: positiveInt },
+  { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', default: R.corpusSize, rule: positiveInt },
+  { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps, rule: positiveInt },
+  { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr, rule: num({ above: 0, max: 1 }) },
+  { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
+  { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
@@ -34,15 +35,13 @@ const SPECS: OptionSpec[] = [
  * each task's chance level and ceiling.
  */
 export async function demo(argv: readonly string[]): Promise<void> {
-  const { options: o, positional } = parseArgs(argv, SPECS, 'bam demo');
+  const { options: o } = parseArgs(argv, SPECS, 'bam demo');
   if (o.help) {
     console.log(usage('bam demo [options]', 'Pre-trains a small BERT on the embedded suite\'s corpus, then runs Single, Multi and BAM (and, with --methods, the ablations) and prints the dev table.', SPECS));
     return;
   }
-  if (positional.length > 0) throw new UsageError(`bam demo: unexpected argument "${positional[0]}"`);
   const methods = parseMethods(String(o.methods));
   const nSeeds = Number(o.seeds);
-  if (!Number.isSafeInteger(nSeeds) || nSeeds < 1) throw new UsageError(`bam demo: --seeds must be a positive integer, got ${o.seeds}`);
   const recipe: DemoRecipe = {
     ...R,
     scale: Number(o.scale),

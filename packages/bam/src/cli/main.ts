@@ -4,12 +4,14 @@ import { demo } from './demo.js';
 import { experimentCommand } from './experiment.js';
 import { evalCommand, predictCommand } from './predict.js';
 import { pretrainCommand } from './pretrain.js';
+import { probeCommand } from './probe.js';
 import { runReference } from './run-reference.js';
 import { trainCommand } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
   run: { run: runReference, help: "the reference's command: bam run <model_name> <bam_dir> '<json hparams>'" },
   pretrain: { run: pretrainCommand, help: 'masked-LM pre-training of a BERT on a text corpus (writes a Hugging Face folder)' },
+  probe: { run: probeCommand, help: "linear probes of an encoder's frozen features per task (is what a task needs already there?)" },
   train: { run: trainCommand, help: 'train one model (teacher, multi-task, or distilled student) and evaluate it' },
   predict: { run: predictCommand, help: 'predictions on a split; GLUE leaderboard files for test splits' },
   eval: { run: evalCommand, help: 'dev metrics of a trained model' },

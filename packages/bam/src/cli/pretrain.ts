@@ -7,6 +7,7 @@ import type { TextDocument } from '../pretrain/documents.js';
 import { pretrain } from '../pretrain/pretrainer.js';
 import { savePretrainedEncoder } from '../pretrain/save.js';
 import { generatePretrainingCorpus, generateSyntheticGlue } from '../synthetic/index.js';
+import { fraction, nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
 import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { hasWeights, loadTasks, loadTokenizer, readModelConfig, tinyConfig } from './load.js';
 
@@ -15,24 +16,25 @@ const SPECS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'output folder (model/, metrics.jsonl, checkpoint/)' },
   { name: 'corpus', type: 'string', help: '"synthetic" (the suite\'s unlabelled corpus), a text file (one document a line, a tab between two segments), or a glue_data folder (its training texts; needs --tasks)', default: 'synthetic' },
   { name: 'tasks', type: 'string', help: 'with a glue_data folder: the tasks whose training texts form the corpus' },
-  { name: 'corpus-size', type: 'number', help: 'synthetic corpus: documents', default: 50000 },
-  { name: 'scale', type: 'number', help: 'synthetic corpus: scale of the suite whose dev/test sentences it excludes', default: 1 },
+  { name: 'corpus-size', type: 'number', help: 'synthetic corpus: documents', default: 50000, rule: positiveInt },
+  { name: 'scale', type: 'number', help: 'synthetic corpus: scale of the suite whose dev/test sentences it excludes', default: 1, rule: positive },
   { name: 'model', type: 'string', help: 'a Hugging Face BERT folder to continue pre-training (else a new BERT of --hidden/--layers)' },
-  { name: 'hidden', type: 'number', help: 'new BERT: hidden size', default: 64 },
-  { name: 'layers', type: 'number', help: 'new BERT: layers', default: 2 },
-  { name: 'steps', type: 'number', help: 'optimiser steps (or give --epochs)' },
-  { name: 'epochs', type: 'number', help: 'passes over the corpus, instead of --steps' },
-  { name: 'lr', type: 'number', help: 'peak learning rate', default: D.learningRate },
-  { name: 'warmup', type: 'number', help: 'fraction of steps with linear warm-up', default: D.warmupProportion },
-  { name: 'batch-size', type: 'number', help: 'documents per step', default: D.batchSize },
-  { name: 'max-seq-length', type: 'number', help: 'tokens per document, [CLS]/[SEP] included', default: D.maxSeqLength },
-  { name: 'mask-rate', type: 'number', help: 'share of tokens to predict', default: D.maskRate },
-  { name: 'held-out', type: 'number', help: 'documents held out from the end of the corpus for evaluation', default: D.heldOut },
-  { name: 'eval-every', type: 'number', help: 'held-out evaluation every N steps (0 = at the end)', default: 0 },
-  { name: 'checkpoint-every', type: 'number', help: 'save a checkpoint every N steps', default: 500 },
-  { name: 'seed', type: 'number', help: 'seed of init, data order, masks and dropout (and of the synthetic corpus)', default: 0 },
+  { name: 'hidden', type: 'number', help: 'new BERT: hidden size', default: 64, rule: positiveInt },
+  { name: 'layers', type: 'number', help: 'new BERT: layers', default: 2, rule: positiveInt },
+  { name: 'steps', type: 'number', help: 'optimiser steps (or give --epochs)', rule: positiveInt },
+  { name: 'epochs', type: 'number', help: 'passes over the corpus, instead of --steps', rule: positive },
+  { name: 'lr', type: 'number', help: 'peak learning rate', default: D.learningRate, rule: num({ above: 0, max: 1 }) },
+  { name: 'warmup', type: 'number', help: 'fraction of steps with linear warm-up', default: D.warmupProportion, rule: fraction },
+  { name: 'batch-size', type: 'number', help: 'documents per step', default: D.batchSize, rule: positiveInt },
+  { name: 'max-seq-length', type: 'number', help: 'tokens per document, [CLS]/[SEP] included', default: D.maxSeqLength, rule: num({ integer: true, min: 3 }) },
+  { name: 'mask-rate', type: 'number', help: 'share of tokens to predict', default: D.maskRate, rule: num({ above: 0, max: 1 }) },
+  { name: 'held-out', type: 'number', help: 'documents held out from the end of the corpus for evaluation', default: D.heldOut, rule: nonNegativeInt },
+  { name: 'eval-every', type: 'number', help: 'held-out evaluation every N steps (0 = at the end)', default: 0, rule: nonNegativeInt },
+  { name: 'checkpoint-every', type: 'number', help: 'save a checkpoint every N steps', default: 500, rule: nonNegativeInt },
+  { name: 'seed', type: 'number', help: 'seed of init, data order, masks and dropout (and of the synthetic corpus)', default: 0, rule: nonNegativeInt },
   { name: 'resume', type: 'bool', help: 'continue from <out>/checkpoint if present', default: false },
-  { name: 'stop-after', type: 'number', help: 'stop after N steps, leaving a checkpoint (the schedule keeps its full length)' },
+  { name: 'overwrite', type: 'bool', help: 'start afresh, replacing a checkpoint already in <out>', default: false },
+  { name: 'stop-after', type: 'number', help: 'stop after N steps, leaving a checkpoint (the schedule keeps its full length)', rule: positiveInt },
   { name: 'quiet', type: 'bool', help: 'no progress bar', default: false },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
@@ -51,14 +53,14 @@ async function isDirectory(p: string): Promise<boolean> {
  * (as pretrained_models/<name>) and fromPretrained load.
  */
 export async function pretrainCommand(argv: readonly string[]): Promise<void> {
-  const { options: o, positional } = parseArgs(argv, SPECS, 'bam pretrain');
+  const { options: o } = parseArgs(argv, SPECS, 'bam pretrain');
   if (o.help) {
     console.log(usage('bam pretrain --out <dir> (--steps N | --epochs N) [options]', 'Masked-LM pre-training (BERT\'s 15% masking, 80/10/10) on a text corpus.', SPECS));
     return;
   }
-  if (positional.length > 0) throw new UsageError(`bam pretrain: unexpected argument "${positional[0]}"`);
   if (!o.out) throw new UsageError('bam pretrain: --out <dir> is required');
   if ((o.steps === undefined) === (o.epochs === undefined)) throw new UsageError('bam pretrain: give exactly one of --steps and --epochs');
+  if (o.resume && o.overwrite) throw new UsageError('bam pretrain: --resume and --overwrite exclude each other (continue the checkpoint, or replace it)');
   const out = String(o.out);
   const corpus = String(o.corpus);
   const seed = Number(o.seed);
@@ -103,6 +105,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
     seed,
     outputDir: out,
     resume: Boolean(o.resume),
+    overwrite: Boolean(o.overwrite),
     stopAfter: o['stop-after'] === undefined ? undefined : Number(o['stop-after']),
     progress: !o.quiet,
   };

@@ -27,6 +27,8 @@ export interface PretrainConfig {
   /** Save a checkpoint every this many steps (0: only at the end). */
   checkpointEvery: number;
   resume: boolean;
+  /** Start afresh over an existing checkpoint (otherwise one without `resume` is refused). */
+  overwrite?: boolean;
   /** Stop after this many steps, leaving a checkpoint (the schedule keeps its full length). */
   stopAfter?: number;
   progress: boolean;

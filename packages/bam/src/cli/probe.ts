@@ -1,0 +1,70 @@
+import { initNode } from '@bamgpu/core/node';
+import { BertModel, BertMultiTask } from '@bamgpu/bert/node';
+import { encoderFeatures, linearProbe } from '../pretrain/probe.js';
+import { headline } from '../train/evaluate.js';
+import { featurize } from '../train/features.js';
+import { numOutputs } from '../train/task.js';
+import { nonNegative, nonNegativeInt, num, positive } from '../settings/rules.js';
+import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { hasWeights, loadTasks, loadTokenizer } from './load.js';
+
+const SPECS: OptionSpec[] = [
+  { name: 'model', type: 'string', help: 'a Hugging Face BERT folder (e.g. <pretrain out>/model)' },
+  { name: 'random', type: 'bool', help: 'also probe a randomly initialised encoder of the same shape, for comparison', default: true },
+  { name: 'data', type: 'string', help: 'a glue_data folder, or "synthetic"', default: 'synthetic' },
+  { name: 'tasks', type: 'string', help: 'comma-separated task names (default: all synthetic tasks)' },
+  { name: 'scale', type: 'number', help: 'size of the synthetic suite', default: 1, rule: positive },
+  { name: 'seed', type: 'number', help: 'seed of the synthetic suite', default: 0, rule: nonNegativeInt },
+  { name: 'max-seq-length', type: 'number', help: 'tokens per example', default: 64, rule: num({ integer: true, min: 3 }) },
+  { name: 'lambda', type: 'number', help: 'ridge penalty of the probe', default: 1, rule: nonNegative },
+  { name: 'help', type: 'bool', help: 'show this help', default: false },
+];
+
+/**
+ * `bam probe`: linear probes of an encoder's frozen features ([CLS] and
+ * mean-pooled final states) for each task, fitted on train and scored on
+ * dev, beside the same probe on a random encoder of the same shape. A task
+ * a probe cannot read from pre-trained features needs fine-tuning (or more
+ * pre-training) to supply it: the question to ask of a task that stays near
+ * chance.
+ */
+export async function probeCommand(argv: readonly string[]): Promise<void> {
+  const { options: o } = parseArgs(argv, SPECS, 'bam probe');
+  if (o.help) {
+    console.log(usage('bam probe --model <dir> [options]', 'Linear probes of frozen encoder features, per task (dev scores).', SPECS));
+    return;
+  }
+  if (!o.model) throw new UsageError('bam probe: --model <dir> is required');
+  const dir = String(o.model);
+  if (!(await hasWeights(dir))) throw new UsageError(`--model ${dir}: no model.safetensors (or sharded index) in that folder`);
+  const names = o.tasks ? String(o.tasks).split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const rt = await initNode();
+  console.log(`adapter: ${rt.adapter.description || rt.adapter.device}`);
+  const { tasks, vocabTxt } = await loadTasks(String(o.data), names, { scale: Number(o.scale), seed: Number(o.seed) });
+  const tokenizer = await loadTokenizer(dir, vocabTxt);
+  const specs = tasks.map((t) => ({ name: t.name, numLabels: numOutputs(t) }));
+  const trained = await BertMultiTask.fromPretrained(dir, { tasks: specs, warn: false });
+  const encoders: [string, BertModel][] = [['pre-trained', trained.bert]];
+  let random: BertMultiTask | null = null;
+  if (o.random) {
+    random = BertMultiTask.fromConfig(trained.config, specs);
+    encoders.push(['random init', random.bert]);
+  }
+  const maxLen = Number(o['max-seq-length']);
+  console.log(`\nLinear probe of frozen features ([CLS] ‖ mean), ridge λ=${o.lambda}, dev ×100:\n`);
+  console.log(['task', 'metric', ...encoders.map(([n]) => n)].join('\t'));
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i];
+    const trainF = featurize(task, i, task.train, tokenizer, maxLen, { where: `${task.name} train` });
+    const devF = featurize(task, i, task.dev, tokenizer, maxLen, { where: `${task.name} dev` });
+    const cells: string[] = [];
+    for (const [, bert] of encoders) {
+      const train = { x: await encoderFeatures(bert, trainF, 128), f: trainF };
+      const dev = { x: await encoderFeatures(bert, devF, 128), f: devF };
+      cells.push((100 * headline(task, linearProbe(task, train, dev, Number(o.lambda)))).toFixed(1));
+    }
+    console.log([task.name, task.metrics[0], ...cells].join('\t'));
+  }
+  trained.dispose();
+  random?.dispose();
+}
