@@ -1,21 +1,10 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSafetensors, serializeSafetensors, toFloat32, type AdamW, type AdamWState, type Module } from '@bamgpu/core';
-import type { MixerState } from './mixer.js';
+import { CheckpointError } from '@bamgpu/bert';
+import { parseTrainerState, type TrainerState } from './trainer-state.js';
 
-/** Everything besides tensors that a resumed run needs to continue exactly. */
-export interface TrainerState {
-  /** Optimiser steps taken. */
-  step: number;
-  totalSteps: number;
-  mixer: MixerState;
-  /** The GPU generator driving dropout. */
-  generator: { seed: number; calls: number };
-  /** Fingerprint of the run's configuration; resuming under another is refused. */
-  configKey: string;
-  /** Logged events so far (loss, λ, lr, dev metrics), replayed into the metrics log. */
-  history: unknown[];
-}
+export type { TrainerState } from './trainer-state.js';
 
 const STATE_FILE = 'trainer_state.json';
 const MODEL_FILE = 'model.safetensors';
@@ -80,20 +69,33 @@ export async function loadCheckpoint(path: string, model: Module, optimizer: Ada
   }
   const { missing, unexpected } = model.loadStateDict(weights, shapes);
   if (missing.length || unexpected.length) {
-    throw new Error(`${weightsFile}: does not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${unexpected.join(', ') || 'none'})`);
+    throw new CheckpointError(`${weightsFile}: does not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${unexpected.join(', ') || 'none'})`);
   }
   const optFile = join(path, OPTIM_FILE);
   const opt = parseSafetensors(new Uint8Array(await readFile(optFile)), optFile);
-  const state: AdamWState = { steps: JSON.parse(opt.metadata.steps ?? '{}'), m: new Map(), v: new Map() };
+  const state: AdamWState = { steps: parseOptimizerSteps(opt.metadata.steps, optFile), m: new Map(), v: new Map() };
   for (const [n, e] of opt.tensors) {
     if (n.startsWith('m.')) state.m.set(n.slice(2), toFloat32(e));
     else if (n.startsWith('v.')) state.v.set(n.slice(2), toFloat32(e));
   }
   optimizer.loadStateDict(state);
   const stateFile = join(path, STATE_FILE);
+  return parseTrainerState(await readFile(stateFile, 'utf8'), stateFile);
+}
+
+/** The optimizer file's "steps" metadata: JSON {parameter name: steps taken}. */
+export function parseOptimizerSteps(text: string | undefined, file: string): Record<string, number> {
+  if (text === undefined) return {};
+  let raw: unknown;
   try {
-    return JSON.parse(await readFile(stateFile, 'utf8')) as TrainerState;
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${stateFile}: unreadable trainer state (${e instanceof Error ? e.message : e})`);
+    throw new CheckpointError(`${file}: metadata "steps" is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckpointError(`${file}: metadata "steps" is not a JSON object`);
+  for (const [name, n] of Object.entries(raw)) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new CheckpointError(`${file}: metadata "steps" for "${name}" is ${JSON.stringify(n)}, not a step count`);
+  }
+  // fromEntries defines own properties, so a "__proto__" key stays data.
+  return Object.fromEntries(Object.entries(raw)) as Record<string, number>;
 }
