@@ -1,3 +1,7 @@
+import { HparamsError } from './hparams-error.js';
+
+export { HparamsError } from './hparams-error.js';
+
 /**
  * The BAM reference's hyperparameters (google-research bam/configure.py),
  * with its defaults and its rules: unknown keys are refused, single-task and
@@ -81,22 +85,48 @@ export function referenceDefaults(modelName: string): ReferenceHparams {
   };
 }
 
-/** Parses the JSON hparams and applies them as configure.Config does. */
+const show = (v: unknown): string => (JSON.stringify(v) ?? String(v)).slice(0, 80);
+
+/**
+ * Each given value must have its default's JSON type: Python would carry a
+ * string "false" along and fail (or worse, treat it as true) much later.
+ */
+function checkType(key: keyof ReferenceHparams, v: unknown, fallback: unknown): void {
+  const bad = (want: string): never => {
+    throw new HparamsError(key, `must be ${want}, got ${show(v)}`);
+  };
+  if (key === 'task_names') {
+    if (!Array.isArray(v) || v.length === 0 || v.some((t) => typeof t !== 'string')) bad('a non-empty list of task names');
+  } else if (key === 'teachers') {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.values(v).some((m) => typeof m !== 'string')) bad('an object {task: teacher model_name}');
+  } else if (fallback === null) {
+    if (v !== null && typeof v !== 'string') bad('a string or null');
+  } else if (typeof fallback === 'number') {
+    if (typeof v !== 'number' || !Number.isFinite(v)) bad('a number');
+  } else if (typeof fallback === 'boolean') {
+    if (typeof v !== 'boolean') bad('true or false');
+  } else if (typeof v !== 'string') bad('a string');
+}
+
+/** Parses the JSON hparams and applies them as configure.Config does; a HparamsError names the key at fault. */
 export function resolveReferenceHparams(modelName: string, json: string): ReferenceHparams {
   let given: unknown;
   try {
     given = JSON.parse(json);
   } catch (e) {
-    throw new Error(`hparams are not valid JSON: ${e instanceof Error ? e.message : e} (got: ${json})`);
+    throw new HparamsError(null, `not valid JSON: ${e instanceof Error ? e.message : e} (got: ${json.slice(0, 200)})`);
   }
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new Error(`hparams must be a JSON object, got: ${json}`);
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new HparamsError(null, `must be a JSON object, got: ${json.slice(0, 200)}`);
   const h = referenceDefaults(modelName);
-  const valid = Object.keys(h);
+  const valid = Object.keys(h) as (keyof ReferenceHparams)[];
+  const entries = Object.entries(given as Record<string, unknown>);
+  for (const [k, v] of entries) {
+    const key = valid.find((name) => name === k);
+    if (key === undefined) throw new HparamsError(k, `unknown argument (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
+    checkType(key, v, h[key]);
+  }
   const update = () => {
-    for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
-      if (!valid.includes(k)) throw new Error(`Unknown argument "${k}" (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
-      (h as unknown as Record<string, unknown>)[k] = v;
-    }
+    for (const [k, v] of entries) (h as unknown as Record<string, unknown>)[k] = v;
   };
   update();
   if (h.task_names.length === 1) {
@@ -114,12 +144,9 @@ export function resolveReferenceHparams(modelName: string, json: string): Refere
     h.dataset_multiples = false;
   }
   update();
-  if (!Array.isArray(h.task_names) || h.task_names.length === 0 || h.task_names.some((t) => typeof t !== 'string')) {
-    throw new Error(`task_names must be a non-empty list of task names, got ${JSON.stringify(h.task_names)}`);
-  }
   if (h.distill) {
-    const missing = h.task_names.filter((t) => !(t in h.teachers));
-    if (missing.length) throw new Error(`distill is on but "teachers" has no model for: ${missing.join(', ')} (teachers maps each task to the model_name of its teacher)`);
+    const missing = h.task_names.filter((t) => !Object.prototype.hasOwnProperty.call(h.teachers, t));
+    if (missing.length) throw new HparamsError('teachers', `distill is on but there is no model for: ${missing.join(', ')} (teachers maps each task to the model_name of its teacher)`);
   }
   return h;
 }
