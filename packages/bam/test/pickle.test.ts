@@ -71,7 +71,7 @@ describe('pickle: numpy 2 and older protocols (fixtures written by numpy 2.4)', 
 describe('pickle: the reader runs nothing from the file', () => {
   const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
-  test('regression: a 9-byte GLOBAL with no newline fails at once instead of scanning past the end', () => {
+  test('regression: the truncated pickle \\x80\\x02cnumpy (GLOBAL with no newline) fails at once instead of scanning past the end', () => {
     const t0 = performance.now();
     const err = (() => {
       try {
