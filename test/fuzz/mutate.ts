@@ -120,8 +120,9 @@ export function fieldMutationsOf(base: Record<string, unknown>, paths: readonly 
         at = next as Record<string, unknown>;
       }
       const last = keys[keys.length - 1];
+      // A copy: the constant values are shared between cases and must never be edited in place.
       if (value === undefined) delete at[last];
-      else at[last] = value;
+      else at[last] = structuredClone(value);
     }
     return utf8(JSON.stringify(copy));
   });
