@@ -36,3 +36,7 @@ describe('hparams as configure.py applies them', () => {
     expect(() => resolveReferenceHparams('m', '{"task_names": ["toString"], "distill": true}')).toThrow(/no model for: toString/);
   });
 });
+
+test('a key holding quotes is JSON-quoted in the message (a fuzz finding)', () => {
+  expect(() => resolveReferenceHparams('m', '{"\\"":""}')).toThrow(/^hparams "\\"": unknown argument/);
+});

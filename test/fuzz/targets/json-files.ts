@@ -81,7 +81,7 @@ export const hparamsTarget: FuzzTarget = {
   name: 'hparams',
   input: inputsFrom([utf8(JSON.stringify(HPARAMS)), utf8('{"task_names": ["rte"], "debug": true}')], fieldMutationsOf(HPARAMS, HPARAM_FIELDS)),
   check(bytes) {
-    const out = runCase(bytes, { file: 'hparams', own: [HparamsError], where: /^hparams( "[^"]*")?: / }, () => resolveReferenceHparams('m', decodeText(bytes)));
+    const out = runCase(bytes, { file: 'hparams', own: [HparamsError], where: /^hparams( "(?:[^"\\]|\\.)*")?: / }, () => resolveReferenceHparams('m', decodeText(bytes)));
     if (!('value' in out)) return;
     const h = out.value;
     const defaults = referenceDefaults('m');

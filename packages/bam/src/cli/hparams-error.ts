@@ -7,6 +7,7 @@ export class HparamsError extends Error {
     readonly key: string | null,
     problem: string,
   ) {
-    super(key === null ? `hparams: ${problem}` : `hparams "${key}": ${problem}`);
+    // JSON-quoted: a key may itself hold quotes or newlines.
+    super(key === null ? `hparams: ${problem}` : `hparams ${JSON.stringify(key)}: ${problem}`);
   }
 }
