@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { HparamsError, resolveReferenceHparams } from '../src/cli/reference-hparams.js';
+import { SettingsError } from '../src/settings/rules.js';
 
 describe('hparams as configure.py applies them', () => {
   test('unknown keys are refused, listing the valid ones', () => {
@@ -18,17 +19,20 @@ describe('hparams as configure.py applies them', () => {
   });
 
   test.each<[string, string, RegExp]>([
-    ['a string for a flag', '{"debug": "false"}', /hparams "debug": must be true or false, got "false"/],
-    ['a string for a number', '{"learning_rate": "abc"}', /hparams "learning_rate": must be a number, got "abc"/],
-    ['null task names', '{"task_names": null}', /hparams "task_names": must be a non-empty list of task names, got null/],
-    ['a task name that is not a string', '{"task_names": ["rte", 3]}', /hparams "task_names": must be a non-empty list/],
-    ['teachers as a string', '{"distill": true, "teachers": "rte"}', /hparams "teachers": must be an object/],
-    ['a number for a nullable string', '{"tpu_name": 3}', /hparams "tpu_name": must be a string or null, got 3/],
+    ['a string for a flag', '{"debug": "false"}', /hparams "debug": must be true or false \(a boolean\), got the string "false"/],
+    ['a string for a number', '{"learning_rate": "abc"}', /hparams "learning_rate": must be a number > 0, got the string "abc"/],
+    ['null task names', '{"task_names": null}', /hparams "task_names": must be a list, got null/],
+    ['a task name that is not a string', '{"task_names": ["rte", 3]}', /hparams "task_names": \[1\] must be a string, got 3/],
+    ['an empty task list', '{"task_names": []}', /hparams "task_names": must not be empty/],
+    ['a zero batch size', '{"predict_batch_size": 0}', /hparams "predict_batch_size": must be an integer ≥ 1, got 0/],
+    ['teachers as a string', '{"distill": true, "teachers": "rte"}', /hparams "teachers": must be an object, got the string "rte"/],
+    ['a number for a nullable string', '{"tpu_name": 3}', /hparams "tpu_name": must be a string, got 3/],
     ['an array', '[1]', /^hparams: must be a JSON object/],
     ['invalid JSON', '{"debug": tru', /^hparams: not valid JSON/],
   ])('refuses %s with a HparamsError naming the key', (_what, json, message) => {
     const run = () => resolveReferenceHparams('m', json);
     expect(run).toThrow(HparamsError);
+    expect(run).toThrow(SettingsError); // so `bam run` reports it as a usage error (exit 2)
     expect(run).toThrow(message);
   });
 

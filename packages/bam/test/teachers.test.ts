@@ -34,8 +34,8 @@ describe('teacher predictions files', () => {
     ['a string prediction', [[0, 'x']], /prediction for example 0 is neither a number nor a list of logits/],
     ['a nested list', [[0, [[1], [2]]]], /prediction for example 0 holds a object, not a number/],
     ['two label counts in one file', [[0, [1, 2]], [1, [1, 2, 3]]], /example 1 has 3 outputs but example 0 has 2; a teacher predicts one label count throughout/],
-    ['a NaN logit', [[0, [1, 2]], [3, [Number.NaN, 0]]], /prediction for example 3 is not finite/],
-    ['an infinite score', [[0, Number.POSITIVE_INFINITY]], /prediction for example 0 is not finite/],
+    ['a NaN logit', [[0, [1, 2]], [3, [Number.NaN, 0]]], /prediction for example 3, logit 0, is NaN; refused/],
+    ['an infinite score', [[0, Number.POSITIVE_INFINITY]], /prediction for example 0 is Infinity; refused/],
   ])('refuses %s, naming the file and the example', (_what, value, message) => {
     const bytes = Array.isArray(value) && value.every(Array.isArray) ? pickle(value as [PickleValue, PickleValue][]) : writePickle(value as PickleValue);
     expect(refusal(bytes).message).toMatch(message);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { CheckpointError } from '@bamgpu/bert';
 import { parseOptimizerSteps } from '../src/train/checkpoint.js';
-import { parseTrainerState, type TrainerState } from '../src/train/trainer-state.js';
+import { validatePretrainState } from '../src/pretrain/pretrainer.js';
+import { checkRunState, checkTrainerState, parseTrainerState, type TrainerState } from '../src/train/trainer-state.js';
 
 const FILE = 'run/checkpoint/trainer_state.json';
 const good: TrainerState = {
@@ -30,6 +31,7 @@ describe('trainer_state.json', () => {
 
   test.each<[string, unknown, RegExp]>([
     ['a step past the end', { ...good, step: 5000 }, /"step" is 5000, past totalSteps 300/],
+    ['an empty schedule', { ...good, step: 0, totalSteps: 0 }, /"totalSteps" must be at least 1, got 0/],
     ['a negative step', { ...good, step: -1 }, /"step" must be a non-negative integer, got -1/],
     ['a missing mixer', { ...good, mixer: undefined }, /"mixer" must be an object/],
     ['a cursor that is a string', { ...good, mixer: { ...good.mixer, cursors: ['3'] } }, /"mixer.cursors" must be a list of non-negative integers/],
@@ -46,6 +48,39 @@ describe('trainer_state.json', () => {
 
   test('refuses a truncated file', () => {
     expect(refusal(JSON.stringify(good).slice(0, 30)).message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('the checks every loop shares, and the pre-trainer\'s own', () => {
+  const pretrain = { step: 3, totalSteps: 10, generator: { seed: 7, calls: 4 }, configKey: 'k', history: [], tokens: 1200, seconds: 2.5 };
+  const readPretrain = (v: unknown) => validatePretrainState(checkRunState(v, FILE), FILE);
+
+  test('a pre-training state reads back unchanged', () => {
+    expect(readPretrain(pretrain)).toEqual(pretrain);
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['a step past the end', { ...pretrain, step: 11 }, /"step" is 11, past totalSteps 10/],
+    ['a missing history', { ...pretrain, history: undefined }, /"history" must be a list/],
+    ['a generator without calls', { ...pretrain, generator: { seed: 7 } }, /"generator.calls" must be a non-negative integer, got nothing/],
+    ['a config key that is not a string', { ...pretrain, configKey: null }, /"configKey" must be a string, got null/],
+    ['negative tokens', { ...pretrain, tokens: -1 }, /"tokens" must be a non-negative number, got -1/],
+    ['seconds as a string', { ...pretrain, seconds: '2' }, /"seconds" must be a non-negative number, got "2"/],
+  ])('refuses %s, naming the file and field', (_what, value, message) => {
+    let caught: unknown;
+    try {
+      readPretrain(value);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(CheckpointError);
+    expect((caught as Error).message.startsWith(`${FILE}: `)).toBe(true);
+    expect((caught as Error).message).toMatch(message);
+  });
+
+  test('a state made for another schedule is refused', () => {
+    expect(() => checkTrainerState(good, FILE, 200)).toThrow(/"totalSteps" is 300: made for a schedule of 300 steps, this run has 200/);
+    expect(() => checkTrainerState(good, FILE, 300)).not.toThrow();
   });
 });
 

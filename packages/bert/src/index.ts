@@ -9,6 +9,7 @@ export {
 } from './config.js';
 export { BertModel, type BertModelOutput } from './model/bert-model.js';
 export { BertForSequenceClassification, type SequenceClassifierOutput } from './model/sequence-classification.js';
+export { BertForMaskedLM, TIED_MLM_KEYS, TIED_MLM_WEIGHTS, type MaskedLMOutput, type MaskedLMForwardOptions } from './model/masked-lm.js';
 export { BertMultiTask, TASKS_CONFIG_KEY, type MultiTaskOutput, type MultiTaskPretrainedOptions } from './model/multi-task.js';
 export { TaskHeads, type TaskSpec } from './model/task-heads.js';
 export { BertInputError, type BertInputs } from './model/inputs.js';

@@ -24,13 +24,24 @@ interface BertConfig {
   type_vocab_size: number;
   layer_norm_eps: number;
   hidden_act: string;
-  id2label: Record<string, string>;
-  label2id: Record<string, number>;
+  /** Absent in masked-LM configs. */
+  id2label?: Record<string, string>;
+  label2id?: Record<string, number>;
   architectures: string[];
   model_type: string;
 }
 
-/** Hugging Face BertForSequenceClassification parameter names and shapes (Linear weights are [out, in]). */
+const MLM = 'BertForMaskedLM';
+
+function isMaskedLM(c: BertConfig): boolean {
+  return c.architectures[0] === MLM;
+}
+
+/**
+ * Hugging Face parameter names and shapes (Linear weights are [out, in]):
+ * BertForSequenceClassification, or BertForMaskedLM (no pooler; its decoder
+ * is tied to the word-embedding table, so it is not a tensor of its own).
+ */
 function bertParameters(c: BertConfig): Map<string, number[]> {
   const h = c.hidden_size;
   const p = new Map<string, number[]>();
@@ -55,8 +66,14 @@ function bertParameters(c: BertConfig): Map<string, number[]> {
     linear(`${l}.output.dense`, h, c.intermediate_size);
     layerNorm(`${l}.output.LayerNorm`);
   }
-  linear('bert.pooler.dense', h, h);
-  linear('classifier', Object.keys(c.id2label).length, h);
+  if (isMaskedLM(c)) {
+    p.set('cls.predictions.bias', [c.vocab_size]);
+    linear('cls.predictions.transform.dense', h, h);
+    layerNorm('cls.predictions.transform.LayerNorm');
+  } else {
+    linear('bert.pooler.dense', h, h);
+    linear('classifier', Object.keys(c.id2label ?? {}).length, h);
+  }
   return p;
 }
 
@@ -75,8 +92,8 @@ const folders = readdirSync(ROOT, { withFileTypes: true })
   .map((d) => d.name)
   .sort();
 
-test('the three reference configurations are present', () => {
-  expect(folders).toEqual(['tiny-a', 'tiny-b-regression', 'tiny-c-eps']);
+test('the four reference configurations are present', () => {
+  expect(folders).toEqual(['tiny-a', 'tiny-b-regression', 'tiny-c-eps', 'tiny-mlm']);
 });
 
 describe.each(folders)('fixture %s', (name) => {
@@ -86,12 +103,19 @@ describe.each(folders)('fixture %s', (name) => {
   const model = load(dir, 'model.safetensors');
   const expected = load(dir, 'expected.safetensors');
 
-  test('config.json is a Hugging Face BERT classification config', () => {
+  test('config.json is a Hugging Face BERT classification or masked-LM config', () => {
     expect(config.model_type).toBe('bert');
-    expect(config.architectures).toEqual(['BertForSequenceClassification']);
     expect(config.hidden_act).toBe('gelu');
     expect(config.hidden_size % config.num_attention_heads).toBe(0);
-    expect(Object.entries(config.label2id).map(([l, i]) => config.id2label[String(i)] === l)).not.toContain(false);
+    if (isMaskedLM(config)) {
+      expect(config.architectures).toEqual([MLM]);
+      expect(config.id2label).toBeUndefined();
+    } else {
+      expect(config.architectures).toEqual(['BertForSequenceClassification']);
+      const { id2label = {}, label2id = {} } = config;
+      expect(Object.keys(id2label).length).toBeGreaterThan(0);
+      expect(Object.entries(label2id).map(([l, i]) => id2label[String(i)] === l)).not.toContain(false);
+    }
   });
 
   test('vocab.txt has vocab_size tokens with the special ones first', () => {
@@ -110,19 +134,29 @@ describe.each(folders)('fixture %s', (name) => {
     const ids = expected.parsed.tensors.get('input_ids')!;
     const [b, t] = ids.shape;
     const h = config.hidden_size;
-    const labels = Object.keys(config.id2label).length;
+    // Masked LM: per-token logits over the vocabulary, and a second loss on M positions.
+    const logits = isMaskedLM(config) ? [b, t, config.vocab_size] : [b, Object.keys(config.id2label ?? {}).length];
     const want = new Map<string, [string, number[]]>([
       ['input_ids', ['I32', [b, t]]],
       ['token_type_ids', ['I32', [b, t]]],
       ['attention_mask', ['I32', [b, t]]],
       ['last_hidden_state', ['F64', [b, t, h]]],
-      ['pooled_output', ['F64', [b, h]]],
-      ['logits', ['F64', [b, labels]]],
-      ['loss_weight_logits', ['F64', [b, labels]]],
+      ['logits', ['F64', logits]],
+      ['loss_weight_logits', ['F64', logits]],
       ['loss_weight_hidden', ['F64', [b, t, h]]],
       ['loss', ['F64', []]],
     ]);
     for (const [n, s] of params) want.set(`grad.${n}`, ['F64', s]);
+    if (isMaskedLM(config)) {
+      const m = expected.parsed.tensors.get('positions')?.shape[0] ?? 0;
+      expect(m).toBeGreaterThan(0);
+      want.set('positions', ['I32', [m]]);
+      want.set('loss_weight_positions', ['F64', [m, config.vocab_size]]);
+      want.set('loss_positions', ['F64', []]);
+      for (const [n, s] of params) want.set(`grad_positions.${n}`, ['F64', s]);
+    } else {
+      want.set('pooled_output', ['F64', [b, h]]);
+    }
     expect(shapesOf(expected.parsed)).toEqual(want);
     expect(b).toBeGreaterThanOrEqual(3);
     expect(b).toBeLessThanOrEqual(4);
@@ -155,14 +189,18 @@ describe.each(folders)('fixture %s', (name) => {
     expect(Array.from(ids)).toContain(config.vocab_size - 1);
   });
 
-  test('the [PAD] row of the word-embedding gradient is zero (HF padding_idx), other rows are not all zero', () => {
+  // In a masked LM the table is also the decoder, whose [PAD] row gets a gradient from the [PAD] logits.
+  test('the [PAD] row of the word-embedding gradient is zero (HF padding_idx) unless tied to a decoder; no gradient is all zero', () => {
     const g = toFloat64(expected.parsed.tensors.get('grad.bert.embeddings.word_embeddings.weight')!);
     const h = config.hidden_size;
-    expect(Array.from(g.subarray(0, h)).every((x) => x === 0)).toBe(true);
+    expect(Array.from(g.subarray(0, h)).every((x) => x === 0)).toBe(!isMaskedLM(config));
+    const prefixes = isMaskedLM(config) ? ['grad.', 'grad_positions.'] : ['grad.'];
     for (const [n] of params) {
-      const grad = toFloat64(expected.parsed.tensors.get(`grad.${n}`)!);
-      expect(grad.some((x) => x !== 0), n).toBe(true);
-      expect(grad.every(Number.isFinite), n).toBe(true);
+      for (const prefix of prefixes) {
+        const grad = toFloat64(expected.parsed.tensors.get(`${prefix}${n}`)!);
+        expect(grad.some((x) => x !== 0), prefix + n).toBe(true);
+        expect(grad.every(Number.isFinite), prefix + n).toBe(true);
+      }
     }
   });
 

@@ -1,11 +1,13 @@
 import { fc } from '@fast-check/vitest';
+import { decodeUtf8Strict } from '../../../packages/bam/src/glue/decode-utf8.js';
 import { GlueFormatError } from '../../../packages/bam/src/glue/format-error.js';
 import { parseGlueSplit } from '../../../packages/bam/src/glue/parse-split.js';
 import type { GlueSplitSpec, GlueTaskSpec } from '../../../packages/bam/src/glue/task-spec.js';
 import { GLUE_TASKS } from '../../../packages/bam/src/glue/tasks.js';
+import { parseTsv } from '../../../packages/bam/src/glue/tsv.js';
 import { GLUE_FIXTURE_FILES } from '../../../packages/bam/test/helpers/glue-fixtures.js';
 import { expectValid, runCase, type FuzzTarget } from '../harness.js';
-import { anyBytes, concat, decodeText, mutationsOf } from '../mutate.js';
+import { anyBytes, concat, mutationsOf } from '../mutate.js';
 
 const FILE = 'fuzz/glue_data/split.tsv';
 
@@ -26,10 +28,19 @@ export const glueTarget: FuzzTarget = {
   check(bytes) {
     if (bytes.length === 0) return;
     const { task, split } = LAYOUTS[bytes[0] % LAYOUTS.length];
-    const text = decodeText(bytes.subarray(1));
-    const out = runCase(bytes, { file: FILE, own: [GlueFormatError], where: /^fuzz\/glue_data\/split\.tsv:\d+: / }, () => parseGlueSplit(text, task, split, FILE));
+    // As readGlueSplit reads a file: strict UTF-8 (an error naming the line and byte), then the parser.
+    const out = runCase(bytes, { file: FILE, own: [GlueFormatError], where: /^fuzz\/glue_data\/split\.tsv:\d+: / }, () =>
+      parseGlueSplit(decodeUtf8Strict(bytes.subarray(1), FILE), task, split, FILE),
+    );
     if (!('value' in out)) return;
     const data = out.value;
+    if (split.hasHeader) {
+      // The header row is checked by the names of its label and index columns.
+      const header = parseTsv(new TextDecoder().decode(bytes.subarray(1)))[0].fields;
+      const named = (column: number | undefined, names: string[]) => column === undefined || names.includes(header[column].trim().toLowerCase());
+      expectValid(named(split.labelColumn, ['label', 'quality', 'score', 'is_duplicate', 'gold_label']), `${FILE}: header label column ${JSON.stringify(header[split.labelColumn ?? 0])} accepted`);
+      expectValid(named(split.indexColumn, ['index', 'id']), `${FILE}: header index column ${JSON.stringify(header[split.indexColumn ?? 0])} accepted`);
+    }
     expectValid(data.skippedRows === data.skippedLines.length, `${FILE}: ${data.skippedRows} skipped rows but ${data.skippedLines.length} lines`);
     expectValid(task.skipShortRows || data.skippedRows === 0, `${FILE}: ${task.name} skipped rows`);
     const ids = new Set<string>();

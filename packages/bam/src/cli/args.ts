@@ -1,14 +1,20 @@
 /**
  * A small command-line parser: positional arguments, `--name value`,
- * `--name=value` and boolean `--flag` / `--no-flag`. Unknown options are an
- * error listing the valid ones.
+ * `--name=value` and boolean `--flag` / `--no-flag` / `--flag=true|false`.
+ * Anything it cannot place is an error, never ignored: unknown options
+ * (listing the valid ones), a boolean given another value, positional
+ * arguments the command does not take, a number outside its rule.
  */
+import { check, type Rule } from '../settings/rules.js';
+
 export interface OptionSpec {
   name: string;
-  /** 'bool' flags take no value. */
+  /** 'bool' flags take no value (or =true / =false). */
   type: 'string' | 'number' | 'bool';
   help: string;
   default?: string | number | boolean;
+  /** Type and range a given value must meet (checked at parse time, so before any GPU work). */
+  rule?: Rule;
 }
 
 export interface Parsed {
@@ -20,7 +26,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[], command: string): Parsed {
+/** `maxPositional`: how many positional arguments the command takes (default none). */
+export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[], command: string, maxPositional = 0): Parsed {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const options: Parsed['options'] = {};
   for (const s of specs) options[s.name] = s.default;
@@ -28,6 +35,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) {
+      if (positional.length >= maxPositional) {
+        throw new UsageError(`${command}: unexpected argument "${a}"${maxPositional === 0 ? ' (this command takes only --options)' : ''}`);
+      }
       positional.push(a);
       continue;
     }
@@ -42,18 +52,28 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
       throw new UsageError(`${command}: unknown option --${name}; valid options: ${specs.map((s) => `--${s.name}`).join(', ')}`);
     }
     if (spec.type === 'bool') {
-      options[name] = negated ? false : value === undefined ? true : value !== 'false';
+      if (value !== undefined && (negated || (value !== 'true' && value !== 'false'))) {
+        throw new UsageError(`${command}: --${negated ? 'no-' : ''}${name} takes no value${negated ? '' : ' (or =true / =false)'}, got "${value}"`);
+      }
+      options[name] = negated ? false : value !== 'false';
       continue;
     }
     if (value === undefined) {
       value = argv[++i];
-      if (value === undefined) throw new UsageError(`${command}: --${name} needs a value`);
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${command}: --${name} needs a value`);
     }
     if (spec.type === 'number') {
-      const n = Number(value);
+      const n = value.trim() === '' ? NaN : Number(value);
       if (!Number.isFinite(n)) throw new UsageError(`${command}: --${name} must be a number, got "${value}"`);
       options[name] = n;
     } else options[name] = value;
+    if (spec.rule) {
+      try {
+        check(spec.rule, options[name], `--${name}`);
+      } catch (e) {
+        throw new UsageError(`${command}: ${(e as Error).message}`);
+      }
+    }
   }
   return { positional, options };
 }

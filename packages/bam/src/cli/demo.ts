@@ -1,74 +1,79 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initNode } from '@bamgpu/core/node';
-import { BertTokenizer, bertConfig } from '@bamgpu/bert/node';
-import { formatTable, runExperiment } from '../experiment/experiment.js';
-import type { MethodName } from '../experiment/methods.js';
-import { generateSyntheticGlue } from '../synthetic/index.js';
-import { DEFAULT_TRAIN_CONFIG } from '../train/config.js';
-import { fromSynthetic } from '../train/task.js';
+import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
+import { runDemoPipeline } from '../experiment/demo-pipeline.js';
+import { formatTable } from '../experiment/experiment.js';
+import { ALL_METHODS, parseMethods } from '../experiment/methods.js';
 import { fmtTime } from '../train/progress.js';
-import { parseArgs, usage, type OptionSpec } from './args.js';
+import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 
+const R = DEMO_RECIPE;
 const SPECS: OptionSpec[] = [
-  { name: 'scale', type: 'number', help: 'size of the synthetic suite relative to its design (1 = ~10k training examples)', default: 0.5 },
-  { name: 'epochs', type: 'number', help: 'training epochs for every run', default: 3 },
-  { name: 'seed', type: 'number', help: 'seed of the data and of the runs', default: 0 },
-  { name: 'hidden', type: 'number', help: 'BERT hidden size', default: 64 },
-  { name: 'layers', type: 'number', help: 'BERT layers', default: 2 },
   { name: 'out', type: 'string', help: 'where results, plots and logs go', default: 'runs/demo' },
+  { name: 'cache-dir', type: 'string', help: 'where pre-trained encoders are kept, by a hash of their settings (reused by later runs)', default: 'runs/cache' },
+  { name: 'seed', type: 'number', help: 'seed of the data and of pre-training', default: 0 },
+  { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1 },
+  { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam' },
+  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale },
+  { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden },
+  { name: 'layers', type: 'number', help: 'BERT layers', default: R.layers },
+  { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', default: R.corpusSize },
+  { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps },
+  { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr },
+  { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs },
+  { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
 
 /**
- * `bam demo`: the whole BAM pipeline on the embedded synthetic suite with a
- * tiny BERT trained from scratch — single-task teachers, their predictions,
- * the plain multi-task baseline and the BAM student — then the table.
+ * `bam demo`: the whole BAM pipeline on the embedded synthetic suite —
+ * masked-LM pre-training of a small BERT on the suite's unlabelled corpus
+ * (cached), single-task teachers fine-tuned from it, their predictions, the
+ * plain multi-task baseline and the BAM student — then the dev table with
+ * each task's chance level and ceiling.
  */
 export async function demo(argv: readonly string[]): Promise<void> {
-  const { options } = parseArgs(argv, SPECS, 'bam demo');
-  if (options.help) {
-    console.log(usage('bam demo [options]', 'Runs Single, Multi and BAM on the embedded synthetic GLUE-like suite with a tiny BERT from scratch.', SPECS));
+  const { options: o, positional } = parseArgs(argv, SPECS, 'bam demo');
+  if (o.help) {
+    console.log(usage('bam demo [options]', 'Pre-trains a small BERT on the embedded suite\'s corpus, then runs Single, Multi and BAM (and, with --methods, the ablations) and prints the dev table.', SPECS));
     return;
   }
+  if (positional.length > 0) throw new UsageError(`bam demo: unexpected argument "${positional[0]}"`);
+  const methods = parseMethods(String(o.methods));
+  const nSeeds = Number(o.seeds);
+  if (!Number.isSafeInteger(nSeeds) || nSeeds < 1) throw new UsageError(`bam demo: --seeds must be a positive integer, got ${o.seeds}`);
+  const recipe: DemoRecipe = {
+    ...R,
+    scale: Number(o.scale),
+    hidden: Number(o.hidden),
+    layers: Number(o.layers),
+    corpusSize: Number(o['corpus-size']),
+    pretrainSteps: Number(o['pretrain-steps']),
+    pretrainLr: Number(o['pretrain-lr']),
+    epochs: Number(o.epochs),
+    learningRate: Number(o.lr),
+  };
   const t0 = performance.now();
   const rt = await initNode();
   const a = rt.adapter;
   console.log(`adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ')}${a.isCPU ? ' (runs on the CPU)' : ''}`);
-  const suite = generateSyntheticGlue({ seed: Number(options.seed), scale: Number(options.scale) });
-  const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
-  const tasks = suite.tasks.map(fromSynthetic);
-  console.log(`data: embedded synthetic suite (seed ${options.seed}, scale ${options.scale}): ${tasks.map((t) => `${t.name} ${t.train.length}`).join(', ')} training examples`);
-  const hidden = Number(options.hidden);
-  const config = bertConfig({
-    vocabSize: tokenizer.vocabSize, hiddenSize: hidden, numHiddenLayers: Number(options.layers), numAttentionHeads: Math.max(1, hidden / 16),
-    intermediateSize: 4 * hidden, maxPositionEmbeddings: 64, hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1,
-  });
-  console.log(`model: BERT from scratch, hidden ${hidden}, ${options.layers} layers, ${config.numAttentionHeads} heads`);
-  const out = String(options.out);
-  await mkdir(out, { recursive: true });
-  const methods: MethodName[] = ['single', 'multi', 'bam'];
-  const result = await runExperiment({
-    tasks,
-    tokenizer,
-    base: {
-      ...DEFAULT_TRAIN_CONFIG,
-      init: { config },
-      maxSeqLength: 40,
-      batchSize: 32,
-      epochs: Number(options.epochs),
-      learningRate: 1e-3,
-      layerwiseDecay: 0.9,
-      evalEvery: 0,
-      progress: !options.quiet,
-    },
+  const out = String(o.out);
+  const { result, levels } = await runDemoPipeline({
+    recipe,
+    dataSeed: Number(o.seed),
+    seeds: Array.from({ length: nSeeds }, (_, i) => i),
     methods,
-    seeds: [Number(options.seed)],
-    outDir: out,
+    out,
+    cacheDir: String(o['cache-dir']),
+    progress: !o.quiet,
     log: (l) => console.log(l),
   });
-  console.log(`\nDev results (headline metric ×100; one seed — for significance use \`bam experiment --seeds N\`):\n`);
-  console.log(formatTable(result));
+  const seedNote = nSeeds === 1 ? 'one seed — for significance use --seeds N' : `mean ± std over ${nSeeds} seeds`;
+  console.log(`\nDev results (headline metric ×100; ${seedNote}):\n`);
+  console.log(formatTable(result, [
+    { label: 'chance', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.chance])) },
+    { label: 'ceiling', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.ceiling])) },
+  ]));
   console.log(`\nadapter: ${a.description || a.device}; total time ${fmtTime((performance.now() - t0) / 1000)}; results, logs and plots in ${join(out)}`);
 }

@@ -1,5 +1,11 @@
-/** `bam run` hparams JSON that the reference would refuse, or of the wrong type; names the key at fault. */
-export class HparamsError extends Error {
+import { SettingsError } from '../settings/rules.js';
+
+/**
+ * `bam run` hparams JSON that the reference would refuse, or a value that
+ * breaks its rule (HPARAM_RULES: type and range); names the key at fault.
+ * A SettingsError, so the CLI reports it as one (exit code 2).
+ */
+export class HparamsError extends SettingsError {
   override name = 'HparamsError';
 
   constructor(

@@ -1,12 +1,15 @@
+import { SettingsError } from '../settings/rules.js';
 import { UsageError } from './args.js';
 import { demo } from './demo.js';
 import { experimentCommand } from './experiment.js';
 import { evalCommand, predictCommand } from './predict.js';
+import { pretrainCommand } from './pretrain.js';
 import { runReference } from './run-reference.js';
 import { trainCommand } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
   run: { run: runReference, help: "the reference's command: bam run <model_name> <bam_dir> '<json hparams>'" },
+  pretrain: { run: pretrainCommand, help: 'masked-LM pre-training of a BERT on a text corpus (writes a Hugging Face folder)' },
   train: { run: trainCommand, help: 'train one model (teacher, multi-task, or distilled student) and evaluate it' },
   predict: { run: predictCommand, help: 'predictions on a split; GLUE leaderboard files for test splits' },
   eval: { run: evalCommand, help: 'dev metrics of a trained model' },
@@ -29,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await c.run(rest);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof SettingsError) {
       console.error(e.message);
       return 2;
     }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initNode } from '@bamgpu/core/node';
 import { BertMultiTask } from '@bamgpu/bert/node';
@@ -8,7 +8,10 @@ import { writePickle, type PickleValue } from '../io/pickle.js';
 import { scoreTask } from '../train/evaluate.js';
 import { featurize } from '../train/features.js';
 import { predict, type Prediction } from '../train/predict.js';
-import { readSplit } from '../train/sources.js';
+import { GlueFileNotFoundError, readSplit } from '../train/sources.js';
+import { TRAIN_CONFIG_RULES } from '../train/validate-config.js';
+import { makeDir, writeFileNamed } from '../io/fs-safe.js';
+import { oneOf, positive, positiveInt } from '../settings/rules.js';
 import type { TrainTask } from '../train/task.js';
 import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 import { loadTasks, loadTokenizer } from './load.js';
@@ -17,9 +20,9 @@ const COMMON: OptionSpec[] = [
   { name: 'model', type: 'string', help: 'a model folder written by bam train (<out>/model)' },
   { name: 'data', type: 'string', help: 'a glue_data folder, or "synthetic"', default: 'synthetic' },
   { name: 'tasks', type: 'string', help: 'comma-separated tasks (default: every task the model has a head for)' },
-  { name: 'scale', type: 'number', help: 'synthetic suite size', default: 1 },
-  { name: 'max-seq-length', type: 'number', help: 'tokens per example', default: 128 },
-  { name: 'batch-size', type: 'number', help: 'examples per forward pass', default: 64 },
+  { name: 'scale', type: 'number', help: 'synthetic suite size', default: 1, rule: positive },
+  { name: 'max-seq-length', type: 'number', help: 'tokens per example', default: 128, rule: TRAIN_CONFIG_RULES.maxSeqLength },
+  { name: 'batch-size', type: 'number', help: 'examples per forward pass', default: 64, rule: positiveInt },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
 
@@ -28,6 +31,12 @@ async function setup(o: Record<string, string | number | boolean | undefined>, c
   const rt = await initNode();
   console.log(`adapter: ${rt.adapter.description || rt.adapter.device}`);
   const model = await BertMultiTask.fromPretrained(String(o.model), { warn: false });
+  // A trained model folder holds every weight; predicting with random ones would be silently wrong.
+  const missing = model.loadReport?.missing ?? [];
+  if (missing.length > 0) {
+    model.dispose();
+    throw new Error(`${command}: ${o.model} lacks ${missing.length} weight(s) the model needs (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}); is it a folder written by bam train?`);
+  }
   model.eval();
   const names = o.tasks ? String(o.tasks).split(',').map((s) => s.trim()) : model.tasks.map((t) => t.name);
   for (const n of names) {
@@ -55,7 +64,7 @@ export async function evalCommand(argv: readonly string[]): Promise<void> {
 
 const PREDICT_SPECS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'folder for <task>_<split>_predictions.pkl and GLUE submission TSVs' },
-  { name: 'split', type: 'string', help: 'dev or test', default: 'test' },
+  { name: 'split', type: 'string', help: 'dev or test', default: 'test', rule: oneOf(['dev', 'test']) },
   ...COMMON,
 ];
 
@@ -77,11 +86,11 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
   if (o.help) return void console.log(usage('bam predict --model <dir> --out <dir> [options]', 'Predictions on a split; GLUE submission files for test splits.', PREDICT_SPECS));
   if (!o.out) throw new UsageError('bam predict: --out <dir> is required');
   const out = String(o.out);
-  await mkdir(out, { recursive: true });
+  await makeDir(out);
   const { model, tasks, tokenizer } = await setup(o, 'bam predict');
   const write = async (name: string, data: string | Uint8Array) => {
     const tmp = join(out, `${name}.tmp-${process.pid}`);
-    await writeFile(tmp, data);
+    await writeFileNamed(tmp, data);
     await rename(tmp, join(out, name));
   };
   for (const [i, task] of tasks.entries()) {
@@ -91,7 +100,9 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
     else for (const s of glueTestSplits(resolveGlueTask(task.name))) {
       try {
         splits.push({ name: s.name, examples: await readSplit(String(o.data), resolveGlueTask(task.name), s.name) });
-      } catch {
+      } catch (e) {
+        // Only a missing file is skipped: a malformed one is an error, not an absent split.
+        if (!(e instanceof GlueFileNotFoundError)) throw e;
         console.log(`${task.name}: no ${s.name} file, skipped`);
       }
     }

@@ -1,3 +1,5 @@
+import { bool, fraction, listOf, nonNegative, nonNegativeInt, nullable, positive, positiveInt, recordOf, str, type Rule } from '../settings/rules.js';
+import { TRAIN_CONFIG_RULES } from '../train/validate-config.js';
 import { HparamsError } from './hparams-error.js';
 
 export { HparamsError } from './hparams-error.js';
@@ -85,28 +87,50 @@ export function referenceDefaults(modelName: string): ReferenceHparams {
   };
 }
 
-const show = (v: unknown): string => (JSON.stringify(v) ?? String(v)).slice(0, 80);
+const seqLength = TRAIN_CONFIG_RULES.maxSeqLength;
 
 /**
- * Each given value must have its default's JSON type: Python would carry a
- * string "false" along and fail (or worse, treat it as true) much later.
+ * Type and range of every hparam. The reference takes whatever JSON gives
+ * (`"debug": "false"` is a truthy string there); here a wrong type or an
+ * impossible value is refused, naming the key, before anything runs.
  */
-function checkType(key: keyof ReferenceHparams, v: unknown, fallback: unknown): void {
-  const bad = (want: string): never => {
-    throw new HparamsError(key, `must be ${want}, got ${show(v)}`);
-  };
-  if (key === 'task_names') {
-    if (!Array.isArray(v) || v.length === 0 || v.some((t) => typeof t !== 'string')) bad('a non-empty list of task names');
-  } else if (key === 'teachers') {
-    if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.values(v).some((m) => typeof m !== 'string')) bad('an object {task: teacher model_name}');
-  } else if (fallback === null) {
-    if (v !== null && typeof v !== 'string') bad('a string or null');
-  } else if (typeof fallback === 'number') {
-    if (typeof v !== 'number' || !Number.isFinite(v)) bad('a number');
-  } else if (typeof fallback === 'boolean') {
-    if (typeof v !== 'boolean') bad('true or false');
-  } else if (typeof v !== 'string') bad('a string');
-}
+const HPARAM_RULES: Readonly<Record<keyof ReferenceHparams, Rule>> = {
+  model_name: str,
+  debug: bool,
+  num_trials: positiveInt,
+  write_test_outputs: bool,
+  write_distill_outputs: bool,
+  n_writes_test: nonNegativeInt,
+  n_writes_distill: nonNegativeInt,
+  task_names: listOf(str, { nonEmpty: true }),
+  pretrained: bool,
+  pretrained_model_name: str,
+  do_lower_case: bool,
+  learning_rate: positive,
+  weight_decay_rate: nonNegative,
+  lr_decay: fraction,
+  num_train_epochs: positive,
+  warmup_proportion: fraction,
+  distill: bool,
+  teachers: recordOf(str),
+  teacher_annealing: bool,
+  distill_weight: fraction,
+  max_seq_length: seqLength,
+  train_batch_size: positiveInt,
+  eval_batch_size: positiveInt,
+  predict_batch_size: positiveInt,
+  double_unordered: bool,
+  task_weight_exponent: nonNegative,
+  dataset_multiples: bool,
+  save_checkpoints_steps: nonNegativeInt,
+  iterations_per_loop: positiveInt,
+  use_tfrecords_if_existing: bool,
+  use_tpu: bool,
+  num_tpu_cores: positiveInt,
+  tpu_name: nullable(str),
+  tpu_zone: nullable(str),
+  gcp_project: nullable(str),
+};
 
 /** Parses the JSON hparams and applies them as configure.Config does; a HparamsError names the key at fault. */
 export function resolveReferenceHparams(modelName: string, json: string): ReferenceHparams {
@@ -123,7 +147,8 @@ export function resolveReferenceHparams(modelName: string, json: string): Refere
   for (const [k, v] of entries) {
     const key = valid.find((name) => name === k);
     if (key === undefined) throw new HparamsError(k, `unknown argument (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
-    checkType(key, v, h[key]);
+    const problem = HPARAM_RULES[key](v);
+    if (problem) throw new HparamsError(key, problem);
   }
   const update = () => {
     for (const [k, v] of entries) (h as unknown as Record<string, unknown>)[k] = v;

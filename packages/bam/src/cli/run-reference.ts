@@ -1,4 +1,6 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
+import { makeDir, writeFileNamed } from '../io/fs-safe.js';
+import { lockOutputDir, removeLeftovers } from '../train/output-lock.js';
 import { join } from 'node:path';
 import { initNode } from '@bamgpu/core/node';
 import * as metricsFns from '../glue/metrics.js';
@@ -8,13 +10,13 @@ import { featurize } from '../train/features.js';
 import { REFERENCE_GLUE_SIZES } from '../train/mixer.js';
 import { predict, type Prediction } from '../train/predict.js';
 import { predictTrainSets, writeTrainPredictions } from '../train/predictions.js';
-import { loadGlueTask, readSplit } from '../train/sources.js';
+import { GlueFileNotFoundError, loadGlueTask, readSplit } from '../train/sources.js';
 import type { TrainTask } from '../train/task.js';
 import { readTeacherPredictions, teacherPredictionsPath, type TeacherPredictions } from '../train/teachers.js';
 import { train } from '../train/trainer.js';
 import { glueTestSplits, resolveGlueTask } from '../glue/tasks.js';
 import { hasWeights, loadTokenizer, readModelConfig } from './load.js';
-import { resolveReferenceHparams } from './reference-hparams.js';
+import { resolveReferenceHparams, type ReferenceHparams } from './reference-hparams.js';
 import { UsageError } from './args.js';
 
 type Metrics = Record<string, number>;
@@ -46,7 +48,7 @@ function referenceMetrics(task: TrainTask, gold: number[], preds: Prediction[]):
 
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
+  await writeFileNamed(tmp, data);
   await rename(tmp, path);
 }
 
@@ -63,16 +65,28 @@ export async function runReference(argv: readonly string[]): Promise<void> {
         'See docs/bam-reference.md for every hparam key.',
     );
   }
-  const [modelName, bamDir, json] = argv.slice(-3);
+  if (argv.length > 3) throw new UsageError(`bam run: takes exactly 3 arguments (model_name, bam_dir, JSON hparams), got ${argv.length}: ${argv.map((a) => JSON.stringify(a)).join(' ')}`);
+  const [modelName, bamDir, json] = argv;
   const h = resolveReferenceHparams(modelName, json);
-  const rt = await initNode();
-  console.log(`bam run ${modelName}: tasks ${h.task_names.join(', ')} on ${rt.adapter.description || rt.adapter.device}`);
+  const modelDir = join(bamDir, 'models', modelName);
+  // The model folder is locked (one run at a time) before the GPU is touched.
+  const release = await lockOutputDir(modelDir);
+  try {
+    await runLocked(h, modelName, bamDir, modelDir);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(h: ReferenceHparams, modelName: string, bamDir: string, modelDir: string): Promise<void> {
   const glueDir = join(bamDir, 'glue_data');
   const pretrainedDir = join(bamDir, 'pretrained_models', h.pretrained_model_name);
-  const modelDir = join(bamDir, 'models', modelName);
   const outputs = join(modelDir, 'outputs');
-  await mkdir(outputs, { recursive: true });
+  await makeDir(outputs);
+  await removeLeftovers(modelDir);
   await rm(join(modelDir, 'checkpoints'), { recursive: true, force: true });
+  const rt = await initNode();
+  console.log(`bam run ${modelName}: tasks ${h.task_names.join(', ')} on ${rt.adapter.description || rt.adapter.device}`);
 
   const tasks: TrainTask[] = [];
   for (const name of h.task_names) tasks.push(await loadGlueTask(glueDir, name, { maxLines: h.debug ? 50 : undefined }));
@@ -150,8 +164,9 @@ export async function runReference(argv: readonly string[]): Promise<void> {
           let examples;
           try {
             examples = await readSplit(glueDir, spec, split.name, h.debug ? 50 : undefined);
-          } catch {
-            continue; // the reference writes test outputs only for files that exist
+          } catch (e) {
+            if (e instanceof GlueFileNotFoundError) continue; // the reference writes test outputs only for files that exist
+            throw e;
           }
           const feats = featurize(tasks[ti], ti, examples, tokenizer, h.max_seq_length, { labelled: false });
           const preds = await predict(r.model, tasks[ti].name, feats, h.predict_batch_size, tasks[ti].kind === 'regression');

@@ -1,30 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import type { TargetMix } from '../distill/targets.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
+import { nonNegative, oneOf, positive, positiveInt } from '../settings/rules.js';
+import type { TrainConfig } from '../train/config.js';
+import { TRAIN_CONFIG_RULES as R, validateConfigFile } from '../train/validate-config.js';
 import { UsageError, type OptionSpec } from './args.js';
 
 /** Options shared by `bam train` and `bam experiment`, mapped onto TrainConfig. */
 export const TRAIN_OPTION_SPECS: OptionSpec[] = [
   { name: 'data', type: 'string', help: 'a glue_data folder, or "synthetic" for the embedded suite', default: 'synthetic' },
   { name: 'tasks', type: 'string', help: 'comma-separated task names (GLUE: rte,mrpc,… or RTE,MRPC,…; synthetic: syn-sentiment,…; default all synthetic)' },
-  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = as designed)', default: 1 },
+  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = as designed)', default: 1, rule: positive },
   { name: 'model', type: 'string', help: 'a Hugging Face BERT folder to start from (config.json, model.safetensors, vocab.txt)' },
-  { name: 'hidden', type: 'number', help: 'without --model: hidden size of a BERT trained from scratch', default: 64 },
-  { name: 'layers', type: 'number', help: 'without --model: number of layers', default: 2 },
+  { name: 'hidden', type: 'number', help: 'without --model: hidden size of a BERT trained from scratch', default: 64, rule: positiveInt },
+  { name: 'layers', type: 'number', help: 'without --model: number of layers', default: 2, rule: positiveInt },
   { name: 'config', type: 'string', help: 'a JSON file of training settings (TrainConfig keys); flags override it' },
-  { name: 'epochs', type: 'number', help: 'training epochs' },
-  { name: 'lr', type: 'number', help: 'peak learning rate' },
-  { name: 'batch-size', type: 'number', help: 'examples per step' },
-  { name: 'max-seq-length', type: 'number', help: 'tokens per example, [CLS]/[SEP] included' },
-  { name: 'warmup', type: 'number', help: 'fraction of steps with linear warm-up' },
-  { name: 'layerwise-decay', type: 'number', help: 'learning-rate decay per layer from the heads down (0 = off)' },
-  { name: 'mix', type: 'string', help: 'task mixing: sample (∝ |D|^α) or reference (multiples + weights)' },
-  { name: 'alpha', type: 'number', help: 'task-size exponent α' },
+  { name: 'epochs', type: 'number', help: 'training epochs', rule: R.epochs },
+  { name: 'lr', type: 'number', help: 'peak learning rate', rule: R.learningRate },
+  { name: 'batch-size', type: 'number', help: 'examples per step', rule: R.batchSize },
+  { name: 'max-seq-length', type: 'number', help: 'tokens per example, [CLS]/[SEP] included', rule: R.maxSeqLength },
+  { name: 'warmup', type: 'number', help: 'fraction of steps with linear warm-up', rule: R.warmupProportion },
+  { name: 'layerwise-decay', type: 'number', help: 'learning-rate decay per layer from the heads down (0 = off)', rule: R.layerwiseDecay },
+  { name: 'mix', type: 'string', help: 'task mixing: sample (∝ |D|^α) or reference (multiples + weights)', rule: oneOf(['sample', 'reference']) },
+  { name: 'alpha', type: 'number', help: 'task-size exponent α', rule: nonNegative },
   { name: 'targets', type: 'string', help: 'gold | anneal | fixed:<teacher weight> | anneal-no-teacher' },
   { name: 'teachers', type: 'string', help: 'task=dir,… : teacher output folders holding outputs/<task>_train_predictions_1.pkl' },
-  { name: 'seed', type: 'number', help: 'seed of the data order, dropout and init' },
-  { name: 'eval-every', type: 'number', help: 'evaluate on dev every N steps (0 = at the end)' },
-  { name: 'checkpoint-every', type: 'number', help: 'save a checkpoint every N steps', default: 200 },
+  { name: 'seed', type: 'number', help: 'seed of the data order, dropout and init', rule: R.seed },
+  { name: 'eval-every', type: 'number', help: 'evaluate on dev every N steps (0 = at the end)', rule: R.evalEvery },
+  { name: 'checkpoint-every', type: 'number', help: 'save a checkpoint every N steps', default: 200, rule: R.checkpointEvery },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
 ];
 
@@ -35,7 +37,7 @@ export function parseTargets(s: string): TargetMix {
   throw new UsageError(`--targets must be gold, anneal, fixed:<weight in [0,1]> or anneal-no-teacher; got "${s}"`);
 }
 
-/** TrainConfig fields from a JSON file, refusing keys TrainConfig doesn't have. */
+/** TrainConfig fields from a JSON file, checked key by key (unknown keys, types, ranges), naming the file. */
 export async function readConfigFile(path: string): Promise<Partial<TrainConfig>> {
   let raw: unknown;
   try {
@@ -43,12 +45,7 @@ export async function readConfigFile(path: string): Promise<Partial<TrainConfig>
   } catch (e) {
     throw new UsageError(`--config ${path}: ${e instanceof Error ? e.message : e}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`--config ${path}: expected a JSON object`);
-  const valid = [...Object.keys(DEFAULT_TRAIN_CONFIG), 'targets', 'stopAfter'];
-  for (const k of Object.keys(raw)) {
-    if (!valid.includes(k)) throw new UsageError(`--config ${path}: unknown key "${k}"; valid keys: ${valid.join(', ')}`);
-  }
-  return raw as Partial<TrainConfig>;
+  return validateConfigFile(raw, path);
 }
 
 /** Applies flags onto a config. */
@@ -65,10 +62,7 @@ export function applyTrainFlags(base: Omit<TrainConfig, 'init' | 'targets'>, o: 
   if (num('seed') !== undefined) c.seed = num('seed')!;
   if (num('eval-every') !== undefined) c.evalEvery = num('eval-every')!;
   if (num('checkpoint-every') !== undefined) c.checkpointEvery = num('checkpoint-every')!;
-  if (o.mix !== undefined) {
-    if (o.mix !== 'sample' && o.mix !== 'reference') throw new UsageError(`--mix must be sample or reference, got "${o.mix}"`);
-    c.mix.strategy = o.mix;
-  }
+  if (o.mix === 'sample' || o.mix === 'reference') c.mix.strategy = o.mix; // the spec's rule refused anything else
   c.progress = !o.quiet;
   return c;
 }

@@ -8,6 +8,7 @@ import type { TrainTask } from '../train/task.js';
 import type { TeacherPredictions } from '../train/teachers.js';
 import { train, type LogEvent } from '../train/trainer.js';
 import { METHODS, type MethodName } from './methods.js';
+import { runUnit } from './run-units.js';
 import { mannWhitneyU, mean, std } from './stats.js';
 import { lineChart, type Series } from './svg.js';
 
@@ -26,6 +27,12 @@ export interface ExperimentOptions {
   outDir?: string;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** With outDir: train each run in its own folder <outDir>/runs/<run> with checkpoints, so the experiment can resume (see run-units.ts). */
+  resumable?: boolean;
+  /** Resumable: reuse finished runs and resume the unfinished one. */
+  resume?: boolean;
+  /** Resumable: run everything again, replacing <outDir>/runs. */
+  overwrite?: boolean;
 }
 
 export interface RunRecord {
@@ -68,6 +75,7 @@ function cfg(base: ExperimentOptions['base'], over: Partial<TrainConfig> | undef
 export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
   const log = o.log ?? (() => {});
   const runs: RunRecord[] = [];
+  const store = o.outDir && o.resumable ? { root: o.outDir, resume: Boolean(o.resume), overwrite: o.overwrite } : null;
   const needSingle = o.methods.includes('single') || o.methods.some((m) => METHODS[m].needsTeachers);
   for (const seed of o.seeds) {
     let teachers: Map<string, { predictions: TeacherPredictions; source: string }> | null = null;
@@ -78,12 +86,16 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       teachers = new Map();
       for (const task of o.tasks) {
         log(`seed ${seed}: Single ${task.name}`);
-        const r = await train({ tasks: [task], tokenizer: o.tokenizer, config: cfg(o.base, o.single, seed, { kind: 'gold' }, `single ${task.name} s${seed}`) });
+        const r = await runUnit(store, `s${seed}-single-${task.name}`, async (place) => {
+          const u0 = performance.now();
+          const t = await train({ tasks: [task], tokenizer: o.tokenizer, config: { ...cfg(o.base, o.single, seed, { kind: 'gold' }, `single ${task.name} s${seed}`), ...place } });
+          const preds = await predictTrainSets(t.model, [task], t.trainFeatures, o.base.evalBatchSize);
+          t.model.dispose();
+          return { dev: t.dev, history: t.history, seconds: (performance.now() - u0) / 1000, teacher: [...preds.get(task.name)!] };
+        });
         dev[task.name] = r.dev[task.name];
         histories[task.name] = r.history;
-        const preds = await predictTrainSets(r.model, [task], r.trainFeatures, o.base.evalBatchSize);
-        teachers.set(task.name, { predictions: preds.get(task.name)!, source: `Single ${task.name} (seed ${seed}, in memory)` });
-        r.model.dispose();
+        teachers.set(task.name, { predictions: new Map(r.teacher), source: `Single ${task.name} (seed ${seed})` });
       }
       if (o.methods.includes('single')) runs.push({ method: 'single', seed, dev, histories, seconds: (performance.now() - t0) / 1000 });
     }
@@ -95,14 +107,17 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
       const over: Partial<TrainConfig> = { ...o.multi };
       if (def.layerwiseDecay !== undefined) over.layerwiseDecay = def.layerwiseDecay;
       if (def.alpha !== undefined) over.mix = { ...(o.multi?.mix ?? o.base.mix), alpha: def.alpha };
-      const r = await train({
-        tasks: o.tasks,
-        tokenizer: o.tokenizer,
-        config: cfg(o.base, over, seed, def.targets, `${def.label} s${seed}`),
-        teachers: def.needsTeachers ? teachers ?? undefined : undefined,
+      const r = await runUnit(store, `s${seed}-${m}`, async (place) => {
+        const t = await train({
+          tasks: o.tasks,
+          tokenizer: o.tokenizer,
+          config: { ...cfg(o.base, over, seed, def.targets, `${def.label} s${seed}`), ...place },
+          teachers: def.needsTeachers ? teachers ?? undefined : undefined,
+        });
+        t.model.dispose();
+        return { dev: t.dev, history: t.history, seconds: (performance.now() - t0) / 1000 };
       });
-      runs.push({ method: m, seed, dev: r.dev, histories: { all: r.history }, seconds: (performance.now() - t0) / 1000 });
-      r.model.dispose();
+      runs.push({ method: m, seed, dev: r.dev, histories: { all: r.history }, seconds: r.seconds });
     }
   }
   const result = summarise(o, runs);
@@ -136,16 +151,30 @@ function summarise(o: ExperimentOptions, runs: RunRecord[]): ExperimentResult {
   return { runs, table, taskNames, metricOf };
 }
 
-/** The comparison as a fixed-width text table (headline metric ×100, mean ± std over seeds). */
-export function formatTable(result: ExperimentResult): string {
+/** Reference rows printed under the methods (×1, fractions): e.g. each task's chance level and ceiling. */
+export type ReferenceRows = readonly { label: string; values: Readonly<Record<string, number>> }[];
+
+/**
+ * The comparison as a fixed-width text table (headline metric ×100, mean ±
+ * std over seeds), with reference rows (chance, ceiling) below the methods.
+ */
+export function formatTable(result: ExperimentResult, references: ReferenceRows = []): string {
   const cols = [...result.taskNames, 'avg'];
   const head = ['method', ...cols.map((c) => (c === 'avg' ? 'avg' : `${c} (${result.metricOf[c]})`))];
   const cell = (x: { mean: number; std: number; values: number[] }) =>
     Number.isFinite(x.mean) ? (x.values.length > 1 ? `${x.mean.toFixed(1)} ± ${x.std.toFixed(1)}` : x.mean.toFixed(1)) : '–';
-  const rows = result.table.map((r) => [r.label, ...result.taskNames.map((t) => cell(r.tasks[t])), cell(r.average)]);
+  const refCell = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : (100 * v).toFixed(1));
+  const refAvg = (values: Readonly<Record<string, number>>) => result.taskNames.reduce((s, t) => s + (values[t] ?? NaN), 0) / result.taskNames.length;
+  const rows = [
+    ...result.table.map((r) => [r.label, ...result.taskNames.map((t) => cell(r.tasks[t])), cell(r.average)]),
+    ...references.map((r) => [r.label, ...result.taskNames.map((t) => refCell(r.values[t])), refCell(refAvg(r.values))]),
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const methodRows = rows.slice(0, result.table.length).map(line);
+  const refRows = rows.slice(result.table.length).map(line);
+  const out = [line(head), rule, ...methodRows, ...(refRows.length ? [rule, ...refRows] : [])];
   const withP = result.table.filter((r) => r.pVsSingle || r.pVsMulti);
   if (withP.length && result.table[0].average.values.length > 1) {
     out.push('', 'Mann–Whitney U p-values of the per-seed averages (two-sided):');

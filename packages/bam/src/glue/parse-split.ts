@@ -55,6 +55,7 @@ export function parseGlueSplit(
     if (header.fields.length !== layout.columnCount) {
       throw new GlueFormatError(source, header.line, `header has ${header.fields.length} fields; expected ${expectedFields}`);
     }
+    checkHeader(spec, layout, header.fields, source, header.line);
     firstDataRow = 1;
   }
 
@@ -90,6 +91,40 @@ export function parseGlueSplit(
     examples.push(example);
   }
   return { task: spec, split: layout, examples, skippedRows: skippedLines.length, skippedLines };
+}
+
+// What GLUE's headers call the columns read by name-independent position:
+// the gold label (Quality, score, is_duplicate, gold_label, label) and the test index (index, id).
+const LABEL_HEADERS = ['label', 'quality', 'score', 'is_duplicate', 'gold_label'];
+const INDEX_HEADERS = ['index', 'id'];
+
+/**
+ * The first row of a file with a header must be that header: a data row in
+ * its place (the header is missing) would otherwise be dropped as one, and a
+ * file of another layout would be read by position. The label and index
+ * columns are the ones checked by name; a header holding a valid label or
+ * index there is taken for a data row.
+ */
+function checkHeader(task: GlueTaskSpec, layout: GlueSplitSpec, fields: readonly string[], source: string, line: number): void {
+  const expect = (column: number | undefined, names: readonly string[], role: string) => {
+    if (column === undefined) return;
+    const got = fields[column].trim();
+    if (names.includes(got.toLowerCase())) return;
+    const looksLikeData = role === 'index' ? GLUE_INDEX.test(got) : isValidLabel(task, got);
+    throw new GlueFormatError(
+      source,
+      line,
+      looksLikeData
+        ? `the header row is missing: line ${line} is a data row (its ${role} column holds "${got}"); the ${task.name} ${layout.name} file starts with a header`
+        : `header column ${column + 1} is "${got}"; expected the ${role} column (${names.join(' or ')}) of the ${task.name} ${layout.name} layout`,
+    );
+  };
+  expect(layout.labelColumn, LABEL_HEADERS, 'label');
+  expect(layout.indexColumn, INDEX_HEADERS, 'index');
+}
+
+function isValidLabel(task: GlueTaskSpec, raw: string): boolean {
+  return task.kind === 'classification' ? task.labels.includes(raw) : DECIMAL.test(raw);
 }
 
 function parseLabel(task: GlueTaskSpec, raw: string, source: string, line: number): string | number {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decodeUtf8Strict } from './decode-utf8.js';
 import { parseGlueSplit, type GlueSplitData } from './parse-split.js';
 import type { GlueTaskSpec } from './task-spec.js';
 import { getGlueSplit, resolveGlueTask } from './tasks.js';
@@ -19,7 +20,7 @@ export async function readGlueSplit(glueDir: string, task: GlueTaskSpec | string
   const path = glueSplitPath(glueDir, spec, layout.name);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = decodeUtf8Strict(new Uint8Array(await readFile(path)), path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(

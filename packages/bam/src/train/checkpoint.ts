@@ -1,10 +1,13 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSafetensors, serializeSafetensors, toFloat32, type AdamW, type AdamWState, type Module } from '@bamgpu/core';
 import { CheckpointError } from '@bamgpu/bert';
-import { parseTrainerState, type TrainerState } from './trainer-state.js';
+import { makeDir, writeFileNamed } from '../io/fs-safe.js';
+import { assertFiniteTensor } from './finite-guard.js';
+import { checkRunState, parseStateJson, type RunState, type StateValidator, type TrainerState } from './trainer-state.js';
 
-export type { TrainerState } from './trainer-state.js';
+export { checkRunState, checkTrainerState, parseTrainerState, validateTrainerState } from './trainer-state.js';
+export type { RunState, StateValidator, TrainerState } from './trainer-state.js';
 
 const STATE_FILE = 'trainer_state.json';
 const MODEL_FILE = 'model.safetensors';
@@ -24,21 +27,25 @@ async function exists(p: string): Promise<boolean> {
  * folder first, which then replaces the previous checkpoint by rename, so a
  * run killed at any moment leaves either the old or the new checkpoint whole.
  */
-export async function saveCheckpoint(dir: string, model: Module, optimizer: AdamW, state: TrainerState): Promise<void> {
-  await mkdir(dir, { recursive: true });
+export async function saveCheckpoint<S extends RunState = TrainerState>(dir: string, model: Module, optimizer: AdamW, state: S): Promise<void> {
+  await makeDir(dir);
   const final = join(dir, 'checkpoint');
   const tmp = join(dir, `checkpoint.tmp-${process.pid}-${Date.now()}`);
   const old = join(dir, 'checkpoint.old');
-  await mkdir(tmp, { recursive: true });
+  // Read everything back and check it before touching the disk: a NaN
+  // anywhere must leave the previous (good) checkpoint in place.
+  const weights = await model.stateDict();
+  for (const [n, t] of weights) assertFiniteTensor(t.data, `checkpoint at step ${state.step}: weight "${n}"`);
+  const opt = await optimizer.stateDict();
+  const entries: [string, { dtype: 'F32'; shape: number[]; data: Float32Array }][] = [];
+  for (const [n, m] of opt.m) entries.push([`m.${n}`, { dtype: 'F32', shape: [m.length], data: m }]);
+  for (const [n, v] of opt.v) entries.push([`v.${n}`, { dtype: 'F32', shape: [v.length], data: v }]);
+  for (const [n, e] of entries) assertFiniteTensor(e.data, `checkpoint at step ${state.step}: optimizer state "${n}"`);
+  await makeDir(tmp);
   try {
-    const weights = await model.stateDict();
-    await writeFile(join(tmp, MODEL_FILE), serializeSafetensors([...weights].map(([n, t]) => [n, { dtype: 'F32', shape: t.shape, data: t.data }] as const), { format: 'pt' }));
-    const opt = await optimizer.stateDict();
-    const entries: [string, { dtype: 'F32'; shape: number[]; data: Float32Array }][] = [];
-    for (const [n, m] of opt.m) entries.push([`m.${n}`, { dtype: 'F32', shape: [m.length], data: m }]);
-    for (const [n, v] of opt.v) entries.push([`v.${n}`, { dtype: 'F32', shape: [v.length], data: v }]);
-    await writeFile(join(tmp, OPTIM_FILE), serializeSafetensors(entries, { steps: JSON.stringify(opt.steps) }));
-    await writeFile(join(tmp, STATE_FILE), JSON.stringify(state));
+    await writeFileNamed(join(tmp, MODEL_FILE), serializeSafetensors([...weights].map(([n, t]) => [n, { dtype: 'F32', shape: t.shape, data: t.data }] as const), { format: 'pt' }));
+    await writeFileNamed(join(tmp, OPTIM_FILE), serializeSafetensors(entries, { steps: JSON.stringify(opt.steps) }));
+    await writeFileNamed(join(tmp, STATE_FILE), JSON.stringify(state));
     await rm(old, { recursive: true, force: true });
     if (await exists(final)) await rename(final, old);
     await rename(tmp, final);
@@ -47,6 +54,19 @@ export async function saveCheckpoint(dir: string, model: Module, optimizer: Adam
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * A run must say what to do with a checkpoint already in its folder: continue
+ * it (resume) or replace it (overwrite); silently starting over would discard
+ * it at the first save. Returns the checkpoint found, if any.
+ */
+export async function checkExistingCheckpoint(dir: string, o: { resume?: boolean; overwrite?: boolean }): Promise<string | null> {
+  const found = await findCheckpoint(dir);
+  if (found && !o.resume && !o.overwrite) {
+    throw new Error(`${found} exists: pass --resume to continue that run, or --overwrite to start again and replace it`);
+  }
+  return found;
 }
 
 /** The checkpoint folder to resume from: `checkpoint`, or `checkpoint.old` if a crash fell between the two renames. */
@@ -58,13 +78,35 @@ export async function findCheckpoint(dir: string): Promise<string | null> {
   return null;
 }
 
-export async function loadCheckpoint(path: string, model: Module, optimizer: AdamW): Promise<TrainerState> {
+/**
+ * Restores weights and optimiser state; returns the saved run state (`S`: the
+ * trainer's, or the pre-trainer's). The state is read and checked first, so a
+ * bad file leaves the model untouched: every loop gets the common RunState
+ * checks (checkRunState), and `validate` checks the loop's own fields (the
+ * trainer's validateTrainerState, the pre-trainer's); without it only the
+ * common fields are known to be sound (and the type says so). Refusals are CheckpointErrors naming
+ * the file and the field.
+ */
+export async function loadCheckpoint(path: string, model: Module, optimizer: AdamW): Promise<RunState & Record<string, unknown>>;
+export async function loadCheckpoint<S extends RunState>(path: string, model: Module, optimizer: AdamW, validate: StateValidator<S>): Promise<S>;
+export async function loadCheckpoint<S extends RunState>(path: string, model: Module, optimizer: AdamW, validate?: StateValidator<S>): Promise<S | (RunState & Record<string, unknown>)> {
+  const stateFile = join(path, STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(stateFile, 'utf8');
+  } catch (e) {
+    throw new CheckpointError(`${stateFile}: unreadable trainer state (${e instanceof Error ? e.message : e})`);
+  }
+  const common = checkRunState(parseStateJson(text, stateFile), stateFile);
+  const runState = validate ? validate(common, stateFile) : common;
   const weightsFile = join(path, MODEL_FILE);
   const parsed = parseSafetensors(new Uint8Array(await readFile(weightsFile)), weightsFile);
   const weights = new Map<string, Float32Array>();
   const shapes = new Map<string, number[]>();
   for (const [n, e] of parsed.tensors) {
-    weights.set(n, toFloat32(e));
+    const data = toFloat32(e);
+    assertFiniteTensor(data, `${weightsFile}: tensor "${n}"`);
+    weights.set(n, data);
     shapes.set(n, e.shape);
   }
   const { missing, unexpected } = model.loadStateDict(weights, shapes);
@@ -75,12 +117,13 @@ export async function loadCheckpoint(path: string, model: Module, optimizer: Ada
   const opt = parseSafetensors(new Uint8Array(await readFile(optFile)), optFile);
   const state: AdamWState = { steps: parseOptimizerSteps(opt.metadata.steps, optFile), m: new Map(), v: new Map() };
   for (const [n, e] of opt.tensors) {
-    if (n.startsWith('m.')) state.m.set(n.slice(2), toFloat32(e));
-    else if (n.startsWith('v.')) state.v.set(n.slice(2), toFloat32(e));
+    const data = toFloat32(e);
+    assertFiniteTensor(data, `${optFile}: tensor "${n}"`);
+    if (n.startsWith('m.')) state.m.set(n.slice(2), data);
+    else if (n.startsWith('v.')) state.v.set(n.slice(2), data);
   }
   optimizer.loadStateDict(state);
-  const stateFile = join(path, STATE_FILE);
-  return parseTrainerState(await readFile(stateFile, 'utf8'), stateFile);
+  return runState;
 }
 
 /** The optimizer file's "steps" metadata: JSON {parameter name: steps taken}. */

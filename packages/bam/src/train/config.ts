@@ -25,6 +25,8 @@ export interface TrainConfig {
   seed: number;
   /** Evaluate on dev every this many steps (0 = only at the end). */
   evalEvery: number;
+  /** With evalEvery 0: evaluate this many times, evenly spaced, so every run draws a curve whatever its length (0 = only at the end). */
+  evalCount: number;
   /** Batch size for evaluation and prediction. */
   evalBatchSize: number;
   /** Where checkpoints, the metrics log and outputs go (none: nothing written). */
@@ -33,6 +35,14 @@ export interface TrainConfig {
   checkpointEvery: number;
   /** Continue from the checkpoint in outputDir if there is one. */
   resume: boolean;
+  /** Start afresh even though outputDir holds a checkpoint (without it, or resume, that is refused). */
+  overwrite?: boolean;
+  /**
+   * Start fine-tuning although the pretrained folder lacks encoder weights
+   * (they keep their random init). Without it that is refused; the pooler
+   * and the task heads may always be missing.
+   */
+  allowMissingWeights?: boolean;
   /** Stop after this many steps (for tests of resumption; the schedule still uses the full length). */
   stopAfter?: number;
   /** Print progress to stderr. */
@@ -55,6 +65,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'init' | 'targets'> = {
   doubleUnordered: true,
   seed: 0,
   evalEvery: 0,
+  evalCount: 0,
   evalBatchSize: 64,
   checkpointEvery: 0,
   resume: false,

@@ -42,10 +42,24 @@ export function featurize(
       gold: opts.labelled === false || ex.label === undefined ? NaN : goldOf(task, ex, where),
     };
   };
-  const out = examples.map((ex, i) => one(ex, i, false));
+  const eids = exampleIds(examples);
+  const out = examples.map((ex, i) => one(ex, eids[i], false));
   if (opts.swapped && task.symmetric && task.isPair) {
-    const n = examples.length;
-    examples.forEach((ex, i) => out.push(one(ex, n + i, true)));
+    const n = eids.reduce((m, e) => Math.max(m, e + 1), 0);
+    examples.forEach((ex, i) => out.push(one(ex, n + eids[i], true)));
   }
   return out;
+}
+
+/**
+ * GLUE examples carry their row position in the file as id, and a row
+ * skipped as malformed keeps its position, so the ids after it do not shift
+ * (teacher predictions are keyed by them). When every id of a split is such a
+ * distinct integer it is the eid; other sources (the synthetic suite) are
+ * numbered by position.
+ */
+function exampleIds(examples: readonly Example[]): number[] {
+  const ids = examples.map((ex) => (/^(0|[1-9]\d*)$/.test(ex.id) ? Number(ex.id) : NaN));
+  const usable = ids.every((x) => Number.isSafeInteger(x)) && new Set(ids).size === ids.length;
+  return usable ? ids : examples.map((_, i) => i);
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readPickle, writePickle, type PickleValue } from '../io/pickle.js';
+import { NonFiniteError, assertFinite, firstNonFinite, nonFiniteName } from './finite-guard.js';
 import type { Prediction } from './predict.js';
 import { TeacherPredictionsError } from './teacher-error.js';
 
@@ -17,7 +18,10 @@ export function teacherPredictionsPath(modelDir: string, task: string, trial = 1
 export async function writeTeacherPredictions(path: string, predictions: TeacherPredictions): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const value = new Map<PickleValue, PickleValue>();
-  for (const [eid, p] of predictions) value.set(eid, p);
+  for (const [eid, p] of predictions) {
+    assertFinitePrediction(p, `teacher prediction for example ${eid} (to be written to ${path})`);
+    value.set(eid, p);
+  }
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, writePickle(value));
   await rename(tmp, path);
@@ -62,7 +66,8 @@ export function parseTeacherPredictions(bytes: Uint8Array, path: string): Teache
     const n = typeof p === 'number' ? 1 : p.length;
     if (outputs < 0) [outputs, first] = [n, k];
     else if (n !== outputs) fail(`example ${k} has ${n} outputs but example ${first} has ${outputs}; a teacher predicts one label count throughout`);
-    if (!(typeof p === 'number' ? Number.isFinite(p) : p.every(Number.isFinite))) fail(`prediction for example ${k} is not finite (NaN or Infinity)`);
+    const nonFinite = nonFiniteIn(p);
+    if (nonFinite) fail(`prediction for example ${k}${nonFinite}; refused`);
     out.set(k, p);
   }
   return out;
@@ -72,6 +77,25 @@ function describeKey(k: PickleValue): string {
   if (typeof k === 'string') return JSON.stringify(k.slice(0, 40));
   if (typeof k === 'number' || typeof k === 'boolean' || k === null) return String(k);
   return Array.isArray(k) ? 'a list' : k instanceof Map ? 'a dict' : 'an array';
+}
+
+/** Where a prediction is not finite (", logit 0, is NaN" or " is Infinity"), in the words of the finite guard; null when finite. */
+function nonFiniteIn(p: Prediction): string | null {
+  if (typeof p === 'number') return Number.isFinite(p) ? null : ` is ${nonFiniteName(p)}`;
+  const i = firstNonFinite(p);
+  return i < 0 ? null : `, logit ${i}, is ${nonFiniteName(p[i])}`;
+}
+
+/**
+ * Before writing: a teacher prediction must be finite numbers, as a NaN logit
+ * would become a NaN target and a NaN model (reading refuses them too, as a
+ * TeacherPredictionsError, in parseTeacherPredictions).
+ */
+function assertFinitePrediction(p: Prediction, what: string): void {
+  if (typeof p === 'number') return assertFinite(p, { what });
+  if (p.some((x) => typeof x !== 'number')) throw new NonFiniteError(`${what} holds a value that is not a number`);
+  const i = firstNonFinite(p);
+  if (i >= 0) assertFinite(p[i], { what: `${what}, logit ${i},` });
 }
 
 /**

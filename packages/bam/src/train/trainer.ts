@@ -1,20 +1,23 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, add, concat, indexSelect, linearWarmupDecay, mul, reshape, scope, sum, tensor, type Tensor } from '@bamgpu/core';
 import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
 import { makeBatch } from './batch.js';
-import { findCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { checkExistingCheckpoint, checkTrainerState, findCheckpoint, loadCheckpoint, saveCheckpoint, validateTrainerState, type TrainerState } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { scoreTask, type TaskScores } from './evaluate.js';
 import { featurize, type Feature } from './features.js';
+import { assertFinite } from './finite-guard.js';
 import { layerwiseLrMultiplier } from './layerwise.js';
+import { lockOutputDir, removeLeftovers } from './output-lock.js';
 import { TaskMixer } from './mixer.js';
 import { predict } from './predict.js';
 import { Progress } from './progress.js';
 import { numOutputs, type TrainTask } from './task.js';
 import { checkTeacherCoverage, type TeacherPredictions } from './teachers.js';
+import { validateTrainConfig } from './validate-config.js';
 
 /** One line of the JSONL metrics log. */
 export type LogEvent =
@@ -56,9 +59,29 @@ function configKey(inputs: TrainInputs): string {
 
 async function buildModel(inputs: TrainInputs, generator: Generator): Promise<BertMultiTask> {
   const specs = inputs.tasks.map((t) => ({ name: t.name, numLabels: numOutputs(t) }));
-  const init = inputs.config.init;
+  const { init, progress, allowMissingWeights } = inputs.config;
   if ('config' in init) return BertMultiTask.fromConfig(init.config, specs, { generator });
-  return BertMultiTask.fromPretrained(init.pretrained, { tasks: specs, generator, warn: false });
+  // Missing and unused tensors are reported as transformers does (new task heads are expected).
+  const model = await BertMultiTask.fromPretrained(init.pretrained, { tasks: specs, generator, warn: progress ? (m) => console.warn(m) : false });
+  const missing = missingEncoderWeights(model.loadReport?.missing ?? []);
+  if (missing.length > 0 && !allowMissingWeights) {
+    model.dispose();
+    throw new Error(
+      `${init.pretrained}: the checkpoint lacks ${missing.length} encoder weight(s) (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}), ` +
+        'which would start from random values; pass --allow-missing-weights (allowMissingWeights) if that is intended',
+    );
+  }
+  return model;
+}
+
+/**
+ * Encoder parameters a fine-tuning start must find in its checkpoint:
+ * everything under `bert.` except the pooler, which masked-LM-only
+ * checkpoints lack (transformers initialises it then too). Task heads are
+ * new by design.
+ */
+export function missingEncoderWeights(missing: readonly string[]): string[] {
+  return missing.filter((n) => n.startsWith('bert.') && !n.startsWith('bert.pooler.'));
 }
 
 /** Evaluates every task on its dev split. */
@@ -80,6 +103,17 @@ export async function evaluateDev(model: BertMultiTask, tasks: readonly TrainTas
  * learning rates, BERT's AdamW with warm-up and linear decay, clipping.
  */
 export async function train(inputs: TrainInputs): Promise<TrainResult> {
+  validateTrainConfig(inputs.config);
+  const dir = inputs.config.outputDir;
+  const release = dir ? await lockOutputDir(dir) : null;
+  try {
+    return await trainLocked(inputs);
+  } finally {
+    await release?.();
+  }
+}
+
+async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
   const cfg = inputs.config;
   const { tasks, tokenizer } = inputs;
   if (tasks.length === 0) throw new Error('train: no tasks given');
@@ -99,6 +133,7 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
     datasetMultiples: cfg.mix.datasetMultiples, sizeTable: cfg.mix.sizeTable,
   });
   const totalSteps = mixer.plan.totalSteps;
+  const evalEvery = cfg.evalEvery > 0 ? cfg.evalEvery : cfg.evalCount > 0 ? Math.max(1, Math.floor(totalSteps / cfg.evalCount)) : 0;
   const generator = new Generator(cfg.seed);
   const model = await buildModel(inputs, generator);
   const numLayers = model.config.numHiddenLayers;
@@ -115,12 +150,19 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
   let history: LogEvent[] = [];
   const key = configKey(inputs);
   const logPath = cfg.outputDir ? join(cfg.outputDir, 'metrics.jsonl') : null;
-  if (cfg.outputDir) await mkdir(cfg.outputDir, { recursive: true });
+  if (cfg.outputDir) {
+    await removeLeftovers(cfg.outputDir); // we hold the folder's lock: these belong to a killed run
+    const found = await checkExistingCheckpoint(cfg.outputDir, cfg);
+    if (found && cfg.overwrite) {
+      for (const name of ['checkpoint', 'checkpoint.old']) await rm(join(cfg.outputDir, name), { recursive: true, force: true });
+    }
+  }
   if (cfg.resume && cfg.outputDir) {
     const found = await findCheckpoint(cfg.outputDir);
     if (found) {
-      const st = await loadCheckpoint(found, model, optimizer);
+      const st = await loadCheckpoint(found, model, optimizer, validateTrainerState);
       if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with a different configuration; start a fresh run or use a new output directory`);
+      checkTrainerState(st, join(found, 'trainer_state.json'), totalSteps);
       step = st.step;
       mixer.setState(st.mixer);
       generator.setState(st.generator);
@@ -155,7 +197,13 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
     const lambda = goldWeight(cfg.targets, step, totalSteps);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
     // Logged steps depend only on the schedule, so a resumed run logs exactly what an uninterrupted one does.
-    const logNow = (step + 1) % LOG_EVERY === 0 || step + 1 === totalSteps;
+    const next = step + 1;
+    const logNow = next % LOG_EVERY === 0 || next === totalSteps;
+    // The losses and gradient norm are also read back (and checked) before
+    // every checkpoint and evaluation, so neither ever sees a diverged model.
+    const saveNow = (cfg.checkpointEvery > 0 && next % cfg.checkpointEvery === 0) || (next === end && end < totalSteps);
+    const evalNow = evalEvery > 0 && next % evalEvery === 0 && next < totalSteps;
+    const guardNow = logNow || saveNow || evalNow;
     const perTask = scope(() => {
       if (rows.length === 0) return null;
       const feats = rows.map((r) => trainFeatures[r.task][r.index]);
@@ -190,25 +238,35 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
       optimizer.step(lr);
       optimizer.zeroGrad();
       batch.dispose();
-      return logNow ? concat(taskLosses) : null;
+      return guardNow ? concat(taskLosses) : null;
     });
     step++;
     if (perTask) {
       const values = Array.from(await perTask.data());
       perTask.dispose();
-      const losses = Object.fromEntries(tasks.map((t, i) => [t.name, values[i]]));
-      const loss = values.reduce((a, b) => a + b, 0);
-      await emit({ type: 'step', step, loss, losses, lambda, lr, gradNorm: await optimizer.lastGradNorm(), seconds: (performance.now() - t0) / 1000 });
-      progress?.update(step, { loss, λ: lambda.toFixed(2) });
+      const gradNorm = await optimizer.lastGradNorm();
+      assertFinite(Object.fromEntries(tasks.map((t, i) => [`task "${t.name}"`, values[i]])), { step, what: 'training loss' });
+      assertFinite(gradNorm, { step, what: 'gradient norm' });
+      if (logNow) {
+        const losses = Object.fromEntries(tasks.map((t, i) => [t.name, values[i]]));
+        const loss = values.reduce((a, b) => a + b, 0);
+        await emit({ type: 'step', step, loss, losses, lambda, lr, gradNorm, seconds: (performance.now() - t0) / 1000 });
+        progress?.update(step, { loss, λ: lambda.toFixed(2) });
+      }
     }
-    if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0 && step < totalSteps) {
+    if (evalEvery > 0 && step % evalEvery === 0 && step < totalSteps) {
       await emit({ type: 'eval', step, dev: await evaluateDev(model, tasks, devFeatures, cfg.evalBatchSize) });
     }
     if (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) await checkpoint();
   }
   if (cfg.outputDir && step < totalSteps) await checkpoint(); // stopped early (stopAfter): leave a resumable state
-  const dev = step >= totalSteps ? await evaluateDev(model, tasks, devFeatures, cfg.evalBatchSize) : {};
-  if (step >= totalSteps) {
+  // A finished run that is resumed already logged and saved its final evaluation: reuse it.
+  const last = history[history.length - 1];
+  const finishedBefore = last?.type === 'eval' && last.step === totalSteps;
+  let dev: Record<string, TaskScores> = {};
+  if (finishedBefore) dev = last.dev;
+  else if (step >= totalSteps) {
+    dev = await evaluateDev(model, tasks, devFeatures, cfg.evalBatchSize);
     await emit({ type: 'eval', step, dev });
     if (cfg.outputDir) await checkpoint();
   }

@@ -18,8 +18,9 @@ function fmt(shape: readonly number[]): string {
 
 /**
  * Copies checkpoint tensors into the model's parameters by (mapped) name,
- * converting F16/BF16/F64 to float32. Every shape is checked before anything
- * is written, so a mismatching file leaves the model untouched.
+ * converting F16/BF16/F64 to float32. Every shape and value is checked
+ * before anything is written (non-finite values are refused), so a
+ * mismatching file leaves the model untouched.
  */
 export function loadWeights(model: Module, tensors: ReadonlyMap<string, SafetensorEntry>, source: string): LoadReport {
   const params = new Map(model.namedParameters());
@@ -33,11 +34,16 @@ export function loadWeights(model: Module, tensors: ReadonlyMap<string, Safetens
       throw new CheckpointError(`${entry.source}: tensor "${ckptName}" has shape ${fmt(entry.shape)} but the model expects ${fmt(param.shape)}${target}`);
     }
     if (param.dtype !== 'float32') throw new CheckpointError(`parameter "${paramName}" is ${param.dtype}; checkpoints load into float32 parameters`);
-    return { param, entry };
+    // A NaN or infinite weight would poison every output and every update
+    // after it, silently; refuse the file instead, naming the tensor.
+    const data = toFloat32(entry);
+    const bad = data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new CheckpointError(`${entry.source}: tensor "${ckptName}" holds ${data[bad]} at element ${bad} of ${data.length}; refusing non-finite weights`);
+    return { param, data };
   });
   // Submitting pending init work first lets each upload go straight to the
   // queue instead of through a staging copy held until the next submit.
   if (plan.length > 0) plan[0].param.runtime.flush();
-  for (const { param, entry } of plan) param.runtime.upload(param.binding(), toFloat32(entry));
+  for (const { param, data } of plan) param.runtime.upload(param.binding(), data);
   return { source, missing: mapping.missing, unexpected: mapping.unexpected };
 }

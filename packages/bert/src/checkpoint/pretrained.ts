@@ -1,7 +1,8 @@
-import type { Generator, Module, Runtime } from '@bamgpu/core';
+import { toFloat32, type Generator, type Module, type Runtime, type SafetensorEntry } from '@bamgpu/core';
 import { bertConfigToText, type BertConfig } from '../config.js';
 import type { BertBuildOptions } from '../model/options.js';
 import { CONFIG_FILE, WEIGHTS_FILE, readBertFolder } from './folder.js';
+import { CheckpointError } from './errors.js';
 import { openReader, openWriter, type FolderReader, type FolderWriter } from './folder-io.js';
 import { loadWeights, type LoadReport } from './load-weights.js';
 import { serializeWeights } from './save-weights.js';
@@ -41,20 +42,22 @@ function notice(kind: string, report: LoadReport): string {
  * Builds a model from a folder's config.json (randomly initialised as BERT
  * does) and loads the folder's weights into it. `build` makes the model;
  * parameters the checkpoint lacks keep their init and are reported.
+ * `options.tied` names checkpoint tensors that repeat a parameter under a
+ * second name (see {@link resolveTied}).
  * A string `dir` is a local path (needs "@bamgpu/bert/node").
  */
 export async function loadPretrained<M extends Module>(
   dir: string | FolderReader,
   kind: string,
   build: (config: BertConfig, options: BertBuildOptions) => M,
-  options: FromPretrainedOptions = {},
+  options: FromPretrainedOptions & { tied?: Readonly<Record<string, string>> } = {},
 ): Promise<Loaded<M>> {
   const folder = openReader(dir);
   const contents = await readBertFolder(folder);
   const model = build(contents.config, { runtime: options.device, generator: options.generator });
   let report: LoadReport;
   try {
-    report = loadWeights(model, contents.tensors, folder.location);
+    report = loadWeights(model, resolveTied(contents.tensors, options.tied ?? {}, folder.location), folder.location);
   } catch (err) {
     model.dispose(); // a bad checkpoint must not leak the half-built model's GPU memory
     throw err;
@@ -63,6 +66,38 @@ export async function loadPretrained<M extends Module>(
   const text = notice(kind, report);
   if (warn && text) warn(text);
   return { model, config: contents.config, report, assets: contents.assets };
+}
+
+function sameValues(a: SafetensorEntry, b: SafetensorEntry): boolean {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
+  const x = toFloat32(a);
+  const y = toFloat32(b);
+  return x.every((v, i) => Object.is(v, y[i]));
+}
+
+/**
+ * Tied weights: `tied` maps an alias (a checkpoint name such as
+ * `cls.predictions.decoder.weight`) to the parameter it is the same tensor
+ * as. transformers writes the alias in some folders and not in others, so it
+ * is never loaded nor reported: where both are stored they must hold the same
+ * values (else the file is of an untied model, which the architecture cannot
+ * represent, and loading throws); where only the alias is stored, it is
+ * loaded as its parameter, as transformers' shared tensor would be.
+ */
+export function resolveTied(tensors: ReadonlyMap<string, SafetensorEntry>, tied: Readonly<Record<string, string>>, source: string): Map<string, SafetensorEntry> {
+  const out = new Map(tensors);
+  for (const [alias, target] of Object.entries(tied)) {
+    const copy = out.get(alias);
+    if (!copy) continue;
+    out.delete(alias);
+    // The target may be stored without the `bert.` prefix, as the name matcher allows.
+    const stored = [target, target.replace(/^bert\./, '')].find((n) => out.has(n));
+    if (stored === undefined) out.set(target, copy);
+    else if (!sameValues(copy, out.get(stored)!)) {
+      throw new CheckpointError(`${source}: "${alias}" is tied to "${stored}" but holds different values; a checkpoint with an untied ${alias} is not supported`);
+    }
+  }
+  return out;
 }
 
 export interface SaveOptions {

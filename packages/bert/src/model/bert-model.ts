@@ -22,15 +22,16 @@ export interface BertModelOutput {
 export class BertModel extends Module {
   embeddings: BertEmbeddings;
   encoder: BertEncoder;
-  pooler: BertPooler;
+  /** Absent in models built without one (Hugging Face's add_pooling_layer=False, as BertForMaskedLM). */
+  pooler: BertPooler | null;
   readonly config: BertConfig;
 
-  constructor(config: BertConfig, options: BertBuildOptions = {}) {
+  constructor(config: BertConfig, options: BertBuildOptions & { addPoolingLayer?: boolean } = {}) {
     super();
     const cfg = checkedConfig(config);
     this.embeddings = new BertEmbeddings(cfg, options);
     this.encoder = new BertEncoder(cfg, options);
-    this.pooler = new BertPooler(cfg, options);
+    this.pooler = options.addPoolingLayer === false ? null : new BertPooler(cfg, options);
     this.config = cfg;
   }
 
@@ -41,11 +42,20 @@ export class BertModel extends Module {
    * the caller owns (and disposes, or scopes) the outputs.
    */
   forward(inputs: BertInputs): BertModelOutput {
+    const pooler = this.pooler;
+    if (!pooler) throw new Error('BertModel.forward: this model has no pooler; use encode() for the hidden states');
+    return scope(() => {
+      const lastHiddenState = this.encode(inputs);
+      return { lastHiddenState, pooledOutput: pooler.forward(lastHiddenState) };
+    });
+  }
+
+  /** The final hidden states [B, T, H] alone (no pooler), with the same input checks as forward(). */
+  encode(inputs: BertInputs): Tensor {
     validateInputs(this.config, inputs);
     return scope(() => {
       const embedded = this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null);
-      const lastHiddenState = this.encoder.forward(embedded, inputs.attentionMask ?? null);
-      return { lastHiddenState, pooledOutput: this.pooler.forward(lastHiddenState) };
+      return this.encoder.forward(embedded, inputs.attentionMask ?? null);
     });
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * The unlabelled pre-training corpus of the synthetic suite: text in the
+ * same language as the tasks (same grammar, lexicon and sentence
+ * distribution), from random streams of its own, for masked-LM pre-training.
+ *
+ * Like BERT's corpus, which is documents of consecutive sentences, each item
+ * is a short "document": one sentence, or two in a row, where the second
+ * continues the first (the same clause after 1–4 random edits of any kind)
+ * or moves on (an unrelated sentence). Every sentence is well-formed, as
+ * published text mostly is. No sentence of any task's dev or test split
+ * occurs in it, so pre-training never sees an evaluation sentence.
+ */
+import { CLAUSE_EDIT_KINDS, PHRASE_EDIT_KINDS, editOptions, sampleEdit } from './edits.js';
+import { Rng } from './prng.js';
+import { renderClause } from './render.js';
+import { sampleClause } from './sample.js';
+import type { SyntheticSuite } from './types.js';
+
+/** One corpus item: a sentence, or two consecutive ones (BERT's two segments). */
+export interface CorpusDocument {
+  readonly textA: string;
+  readonly textB?: string;
+}
+
+export interface CorpusOptions {
+  /** Number of documents. */
+  readonly size: number;
+}
+
+/** Share of two-sentence documents, as BERT's inputs are mostly two segments. */
+export const CORPUS_PAIR_RATE = 0.5;
+/** Share of two-sentence documents whose second sentence is unrelated (BERT's random next sentence). */
+export const CORPUS_UNRELATED_RATE = 0.5;
+const MAX_CONTINUATION_EDITS = 4;
+const ANY_EDIT = editOptions(PHRASE_EDIT_KINDS, ['np1', 'np2'], [...CLAUSE_EDIT_KINDS, 'voice-swap', 'role-swap']);
+/** Bound on redraws of one document, so a suite that excluded everything could not loop forever. */
+const MAX_REDRAWS = 1000;
+
+/** Every sentence of every task's dev and test splits. */
+function evaluationSentences(suite: SyntheticSuite): Set<string> {
+  const out = new Set<string>();
+  for (const task of suite.tasks) {
+    for (const split of [task.splits.dev, task.splits.test]) {
+      for (const ex of split) {
+        out.add(ex.textA);
+        if (ex.textB !== undefined) out.add(ex.textB);
+      }
+    }
+  }
+  return out;
+}
+
+function drawDocument(rng: Rng): CorpusDocument {
+  const first = sampleClause(rng);
+  if (!rng.chance(CORPUS_PAIR_RATE)) return { textA: renderClause(first) };
+  let second = first;
+  if (rng.chance(CORPUS_UNRELATED_RATE)) {
+    second = sampleClause(rng);
+  } else {
+    const edits = 1 + rng.int(MAX_CONTINUATION_EDITS);
+    for (let i = 0; i < edits; i++) second = sampleEdit(rng, second, ANY_EDIT)?.result ?? second;
+  }
+  return { textA: renderClause(first), textB: renderClause(second) };
+}
+
+/**
+ * `size` documents for `suite` (its seed and its dev/test splits),
+ * deterministic in (suite seed, suite scale, size); a smaller corpus is a
+ * prefix of a larger one.
+ */
+export function generatePretrainingCorpus(suite: SyntheticSuite, options: CorpusOptions): CorpusDocument[] {
+  const { size } = options;
+  if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`corpus size must be a positive integer, got ${size}`);
+  const held = evaluationSentences(suite);
+  const rng = Rng.stream('synthetic-glue', suite.seed, 'pretraining-corpus');
+  const docs: CorpusDocument[] = [];
+  while (docs.length < size) {
+    let doc: CorpusDocument | undefined;
+    for (let tries = 0; tries < MAX_REDRAWS && doc === undefined; tries++) {
+      const d = drawDocument(rng);
+      if (!held.has(d.textA) && (d.textB === undefined || !held.has(d.textB))) doc = d;
+    }
+    if (doc === undefined) throw new Error(`pre-training corpus: ${MAX_REDRAWS} documents in a row hit dev/test sentences`);
+    docs.push(doc);
+  }
+  return docs;
+}

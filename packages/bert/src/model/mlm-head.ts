@@ -1,0 +1,56 @@
+import { LayerNorm, Linear, Module, gelu, matmul, parameter, zeros, type Tensor } from '@bamgpu/core';
+import type { BertConfig } from '../config.js';
+import type { BertBuildOptions } from './options.js';
+
+/** LayerNorm(GELU(dense(h))): Hugging Face's BertPredictionHeadTransform. */
+export class BertPredictionHeadTransform extends Module {
+  dense: Linear;
+  LayerNorm: LayerNorm;
+
+  constructor(config: BertConfig, options: BertBuildOptions = {}) {
+    super();
+    this.dense = new Linear(config.hiddenSize, config.hiddenSize, { runtime: options.runtime, generator: options.generator, initStd: config.initializerRange });
+    this.LayerNorm = new LayerNorm(config.hiddenSize, config.layerNormEps, { runtime: options.runtime });
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.LayerNorm.forward(gelu(this.dense.forward(x)));
+  }
+}
+
+/**
+ * The transform, then a decoder whose weight is the word-embedding table
+ * (tied, as in BERT: `decoder` is a function so the table stays one
+ * parameter, named where it lives, and its gradient sums both uses) plus
+ * an own output bias `bias` [vocab].
+ */
+export class BertLMPredictionHead extends Module {
+  transform: BertPredictionHeadTransform;
+  bias: Tensor;
+  private readonly decoderWeight: () => Tensor;
+
+  constructor(config: BertConfig, decoderWeight: () => Tensor, options: BertBuildOptions = {}) {
+    super();
+    this.transform = new BertPredictionHeadTransform(config, options);
+    this.bias = parameter(zeros([config.vocabSize], { runtime: options.runtime }));
+    this.decoderWeight = decoderWeight;
+  }
+
+  /** [N, H] → [N, vocab]. */
+  forward(hidden: Tensor): Tensor {
+    const h = this.transform.forward(hidden);
+    const logits = matmul(h, this.decoderWeight(), { transB: true, bias: this.bias });
+    h.dispose();
+    return logits;
+  }
+}
+
+/** Hugging Face's BertOnlyMLMHead: parameters `predictions.…`. */
+export class BertOnlyMLMHead extends Module {
+  predictions: BertLMPredictionHead;
+
+  constructor(config: BertConfig, decoderWeight: () => Tensor, options: BertBuildOptions = {}) {
+    super();
+    this.predictions = new BertLMPredictionHead(config, decoderWeight, options);
+  }
+}
