@@ -81,10 +81,10 @@ describe('settings are validated before any work, naming the key', () => {
 
   test('bam run hparams: wrong types and ranges are refused by key', () => {
     const run = (h: object) => () => resolveReferenceHparams('m', JSON.stringify({ task_names: ['rte'], ...h }));
-    expect(run({ learning_rate: 'abc' })).toThrow(/hparam learning_rate must be a number > 0, got the string "abc"/);
-    expect(run({ debug: 'false' })).toThrow(/hparam debug must be true or false \(a boolean\), got the string "false"/);
-    expect(run({ predict_batch_size: 0 })).toThrow(/hparam predict_batch_size must be an integer ≥ 1, got 0/);
-    expect(run({ task_names: ['rte', 3] })).toThrow(/hparam task_names\[1\] must be a string, got 3/);
+    expect(run({ learning_rate: 'abc' })).toThrow(/hparams "learning_rate": must be a number > 0, got the string "abc"/);
+    expect(run({ debug: 'false' })).toThrow(/hparams "debug": must be true or false \(a boolean\), got the string "false"/);
+    expect(run({ predict_batch_size: 0 })).toThrow(/hparams "predict_batch_size": must be an integer ≥ 1, got 0/);
+    expect(run({ task_names: ['rte', 3] })).toThrow(/hparams "task_names": \[1\] must be a string, got 3/);
     expect(run({ debug: false }).call(null).debug).toBe(false);
   });
 
@@ -285,6 +285,6 @@ describe('training (toy size, on the GPU)', () => {
     const stateFile = join(out, 'checkpoint', 'trainer_state.json');
     const state = JSON.parse(await readFile(stateFile, 'utf8'));
     await writeFile(stateFile, JSON.stringify({ ...state, step: 5000 }));
-    await expect(train({ tasks, tokenizer, config: { ...cfg, resume: true } })).rejects.toThrow(new RegExp(`trainer_state\\.json: claims step 5000 of ${state.totalSteps}`));
+    await expect(train({ tasks, tokenizer, config: { ...cfg, resume: true } })).rejects.toThrow(new RegExp(`trainer_state\\.json: trainer state "step" is 5000, past totalSteps ${state.totalSteps}`));
   });
 });

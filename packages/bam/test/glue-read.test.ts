@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Example } from '../src/data/example.js';
 import { GLUE_TASKS, GlueFormatError, parseGlueSplit } from '../src/glue/index.js';
 import { glueSplitPath, readGlueSplit } from '../src/glue/node.js';
+import { decodeUtf8Strict } from '../src/glue/decode-utf8.js';
 import { writeGlueFixtures } from './helpers/glue-fixtures.js';
 
 let glueDir: string;
@@ -262,4 +263,16 @@ describe('malformed files', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('invalid UTF-8 at the end of a long line is located in time linear-ish in its length', () => {
+  // A file without newlines is one line; the byte search once decoded every prefix (quadratic: this took ~16 s).
+  const bytes = new Uint8Array(200_000).fill(0x61);
+  bytes.set([0x0a, 0x62, 0x62], 0);
+  bytes[199_990] = 0xe9;
+  const t0 = performance.now();
+  expect(() => decodeUtf8Strict(bytes, 'long.tsv')).toThrow('long.tsv:2: invalid UTF-8 (byte 0xe9 at byte 199990 of the line)');
+  expect(performance.now() - t0).toBeLessThan(3000);
+  // A truncated multi-byte character is located at its first byte.
+  expect(() => decodeUtf8Strict(Uint8Array.from([0x61, 0xe2, 0x82, 0x61]), 'x.tsv')).toThrow('x.tsv:1: invalid UTF-8 (byte 0xe2 at byte 2 of the line)');
 });

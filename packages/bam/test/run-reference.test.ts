@@ -12,7 +12,6 @@ import { initNode } from '@bamgpu/core/node';
 import { BertForSequenceClassification, bertConfig } from '@bamgpu/bert/node';
 import { readPickle } from '../src/io/pickle.js';
 import { runReference } from '../src/cli/run-reference.js';
-import { resolveReferenceHparams } from '../src/cli/reference-hparams.js';
 import { writeGlueFixtures } from './helpers/glue-fixtures.js';
 
 let bamDir: string;
@@ -86,22 +85,5 @@ describe('bam run (reference drop-in)', () => {
     await expect(
       runReference(['bad-student', bamDir, JSON.stringify({ ...common, task_names: ['rte'], distill: true, teachers: { rte: 'nobody' } })]),
     ).rejects.toThrow(/missing teacher predictions for task "rte": expected .*models\/nobody\/outputs\/rte_train_predictions_1\.pkl/);
-  });
-});
-
-describe('hparams as configure.py applies them', () => {
-  test('unknown keys are refused, listing the valid ones', () => {
-    expect(() => resolveReferenceHparams('m', '{"task_names": ["rte"], "learning_rat": 1}')).toThrow(/Unknown argument "learning_rat".*valid keys: model_name, debug/);
-    expect(() => resolveReferenceHparams('m', '{"n_tasks": 2}')).toThrow(/Unknown argument "n_tasks"/);
-  });
-
-  test('single-task defaults apply unless given explicitly; debug defaults too', () => {
-    const single = resolveReferenceHparams('m', '{"task_names": ["rte"]}');
-    expect([single.train_batch_size, single.num_train_epochs, single.learning_rate, single.dataset_multiples]).toEqual([32, 3, 5e-5, false]);
-    const explicit = resolveReferenceHparams('m', '{"task_names": ["rte"], "learning_rate": 2e-5}');
-    expect(explicit.learning_rate).toBe(2e-5);
-    const multi = resolveReferenceHparams('m', '{"task_names": ["rte", "mrpc"]}');
-    expect([multi.train_batch_size, multi.learning_rate, multi.dataset_multiples]).toEqual([128, 1e-4, true]);
-    expect(() => resolveReferenceHparams('m', '{"task_names": ["rte"], "distill": true}')).toThrow(/"teachers" has no model for: rte/);
   });
 });

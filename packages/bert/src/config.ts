@@ -89,6 +89,13 @@ const KNOWN_KEYS = new Set<string>([
 
 type Json = Record<string, unknown>;
 
+/**
+ * Most labels a config may ask for without naming them: the default names
+ * are allocated from num_labels, so an unchecked value (1e9, 1e300) would
+ * allocate without bound. Far above any real classification task.
+ */
+export const MAX_NUM_LABELS = 100_000;
+
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -161,8 +168,8 @@ function checkLabel2id(r: Reader, labels: readonly string[]): void {
 function readNumLabels(r: Reader): string[] {
   const fromMap = readLabels(r);
   const raw = r.json.num_labels;
-  if (raw !== undefined && (typeof raw !== 'number' || !Number.isInteger(raw) || raw <= 0)) {
-    r.fail('num_labels', `must be a positive integer, got ${show(raw)}`);
+  if (raw !== undefined && (typeof raw !== 'number' || !Number.isInteger(raw) || raw <= 0 || raw > MAX_NUM_LABELS)) {
+    r.fail('num_labels', `must be a positive integer up to ${MAX_NUM_LABELS}, got ${show(raw)}`);
   }
   if (fromMap) {
     if (fromMap.length === 0) r.fail('id2label', 'is empty; a classifier needs at least one label');

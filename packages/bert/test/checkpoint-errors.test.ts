@@ -125,6 +125,8 @@ describe('config.json', () => {
     ['id2label gap', (c: Record<string, unknown>) => (c.id2label = { 0: 'a', 2: 'b' }), '"id2label" must map every id 0..1 to a label name; id "1" maps to nothing'],
     ['label2id', (c: Record<string, unknown>) => (c.label2id = { negative: 1 }), '"label2id" maps "negative" to 1, but id2label names id 1 "neutral"'],
     ['num_labels', (c: Record<string, unknown>) => (c.num_labels = 2), '"num_labels" is 2 but id2label has 3 labels'],
+    // Default label names are allocated from num_labels: a huge one is refused first.
+    ['num_labels 2^60', (c: Record<string, unknown>) => { delete c.id2label; delete c.label2id; c.num_labels = 2 ** 60; }, '"num_labels" must be a positive integer up to 100000, got 1152921504606847000'],
   ])('%s', (_, edit, message) => {
     const run = parse(edit);
     expect(run).toThrow(BertConfigError);

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   MAX_HEADER_BYTES,
   parseSafetensors,
+  SafetensorsError,
   serializeSafetensors,
   toFloat32,
   toFloat64,
@@ -40,6 +41,8 @@ function parseError(bytes: Uint8Array): string {
   try {
     parseSafetensors(bytes, 'bad.safetensors');
   } catch (e) {
+    // Every refusal is the format's own error, never a RangeError or TypeError from inside.
+    expect(e).toBeInstanceOf(SafetensorsError);
     return (e as Error).message;
   }
   throw new Error('expected parseSafetensors to throw');
@@ -175,6 +178,9 @@ describe('parseSafetensors', () => {
     ['a file shorter than 8 bytes', () => new Uint8Array(5), /bad\.safetensors: file is 5 bytes, shorter than the 8-byte/],
     ['a header over 100 MB', () => concat(u64(MAX_HEADER_BYTES + 1), utf8('{}')), /header length 100000001 exceeds the 100000000-byte limit/],
     ['a 2^64-1 header length', () => concat(u64(2n ** 64n - 1n), utf8('{}')), /exceeds the 100000000-byte limit/],
+    ['a 2^60 header length', () => concat(u64(2n ** 60n), utf8('{}')), /header length 1152921504606846976 exceeds the 100000000-byte limit/],
+    ['a tensor claiming 2^60 bytes', () => fileFrom({ w: t('U8', [2 ** 30, 2 ** 30], [0, 2 ** 60]) }, new Uint8Array(8)), /tensor "w": data_offsets \[0,1152921504606847000\] is not a pair of non-negative integers/],
+    ['a tensor claiming 2^50 bytes', () => fileFrom({ w: t('U8', [2 ** 25, 2 ** 25], [0, 2 ** 50]) }, new Uint8Array(8)), /tensor "w": data_offsets \[0, 1125899906842624\] run past the 8-byte data section/],
     ['a header past the end of the file', () => concat(u64(50), utf8('{}')), /header length 50 runs past the end of the file \(10 bytes\)/],
     ['an empty header', () => u64(0), /header does not start with '\{'/],
     ['a header not starting with {', () => fileFrom(' {}'), /header does not start with '\{'/],

@@ -1,5 +1,8 @@
-import { bool, check, fraction, listOf, nonNegative, nonNegativeInt, nullable, positive, positiveInt, recordOf, str, type Rule } from '../settings/rules.js';
+import { bool, fraction, listOf, nonNegative, nonNegativeInt, nullable, positive, positiveInt, recordOf, str, type Rule } from '../settings/rules.js';
 import { TRAIN_CONFIG_RULES } from '../train/validate-config.js';
+import { HparamsError } from './hparams-error.js';
+
+export { HparamsError } from './hparams-error.js';
 
 /**
  * The BAM reference's hyperparameters (google-research bam/configure.py),
@@ -129,23 +132,26 @@ const HPARAM_RULES: Readonly<Record<keyof ReferenceHparams, Rule>> = {
   gcp_project: nullable(str),
 };
 
-/** Parses the JSON hparams and applies them as configure.Config does. */
+/** Parses the JSON hparams and applies them as configure.Config does; a HparamsError names the key at fault. */
 export function resolveReferenceHparams(modelName: string, json: string): ReferenceHparams {
   let given: unknown;
   try {
     given = JSON.parse(json);
   } catch (e) {
-    throw new Error(`hparams are not valid JSON: ${e instanceof Error ? e.message : e} (got: ${json})`);
+    throw new HparamsError(null, `not valid JSON: ${e instanceof Error ? e.message : e} (got: ${json.slice(0, 200)})`);
   }
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new Error(`hparams must be a JSON object, got: ${json}`);
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new HparamsError(null, `must be a JSON object, got: ${json.slice(0, 200)}`);
   const h = referenceDefaults(modelName);
-  const valid = Object.keys(h);
+  const valid = Object.keys(h) as (keyof ReferenceHparams)[];
+  const entries = Object.entries(given as Record<string, unknown>);
+  for (const [k, v] of entries) {
+    const key = valid.find((name) => name === k);
+    if (key === undefined) throw new HparamsError(k, `unknown argument (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
+    const problem = HPARAM_RULES[key](v);
+    if (problem) throw new HparamsError(key, problem);
+  }
   const update = () => {
-    for (const [k, v] of Object.entries(given as Record<string, unknown>)) {
-      if (!valid.includes(k)) throw new Error(`Unknown argument "${k}" (as the reference, unknown hparams are refused); valid keys: ${valid.join(', ')}`);
-      check(HPARAM_RULES[k as keyof ReferenceHparams], v, `hparam ${k}`);
-      (h as unknown as Record<string, unknown>)[k] = v;
-    }
+    for (const [k, v] of entries) (h as unknown as Record<string, unknown>)[k] = v;
   };
   update();
   if (h.task_names.length === 1) {
@@ -163,12 +169,9 @@ export function resolveReferenceHparams(modelName: string, json: string): Refere
     h.dataset_multiples = false;
   }
   update();
-  if (!Array.isArray(h.task_names) || h.task_names.length === 0 || h.task_names.some((t) => typeof t !== 'string')) {
-    throw new Error(`task_names must be a non-empty list of task names, got ${JSON.stringify(h.task_names)}`);
-  }
   if (h.distill) {
-    const missing = h.task_names.filter((t) => !(t in h.teachers));
-    if (missing.length) throw new Error(`distill is on but "teachers" has no model for: ${missing.join(', ')} (teachers maps each task to the model_name of its teacher)`);
+    const missing = h.task_names.filter((t) => !Object.prototype.hasOwnProperty.call(h.teachers, t));
+    if (missing.length) throw new HparamsError('teachers', `distill is on but there is no model for: ${missing.join(', ')} (teachers maps each task to the model_name of its teacher)`);
   }
   return h;
 }

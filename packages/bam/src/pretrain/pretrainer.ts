@@ -2,7 +2,8 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, argmax, cast, crossEntropy, eq, linearWarmupDecay, noGrad, scope, stack, sum, tensor, type Tensor } from '@bamgpu/core';
 import { BertForMaskedLM, type BertTokenizer } from '@bamgpu/bert/node';
-import { findCheckpoint, loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+import { findCheckpoint, loadCheckpoint, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
+import { stateFields } from '../train/trainer-state.js';
 import { Progress } from '../train/progress.js';
 import { Rng, deriveSeed } from '../train/rng.js';
 import { validatePretrainConfig, type PretrainConfig } from './config.js';
@@ -32,7 +33,7 @@ export interface PretrainResult {
   seconds: number;
 }
 
-interface PretrainState {
+export interface PretrainState {
   step: number;
   totalSteps: number;
   generator: { seed: number; calls: number };
@@ -43,6 +44,25 @@ interface PretrainState {
   /** Seconds of training before this resume, so tokens/s stays a whole-run figure. */
   seconds: number;
 }
+
+/**
+ * The pre-trainer's own fields of a saved state (step, totalSteps and history
+ * are checked for every loop by loadCheckpoint); a CheckpointError names the
+ * file and the field. The events of the history are not checked: they are
+ * only replayed into the metrics log.
+ */
+export const validatePretrainState: StateValidator<PretrainState> = (raw, file) => {
+  const { nonNegative, string, generator } = stateFields(file);
+  return {
+    step: raw.step,
+    totalSteps: raw.totalSteps,
+    generator: generator(raw),
+    configKey: string(raw, 'configKey'),
+    history: raw.history as PretrainEvent[],
+    tokens: nonNegative(raw, 'tokens'),
+    seconds: nonNegative(raw, 'seconds'),
+  };
+};
 
 const LOG_EVERY = 10;
 /** Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks. */
@@ -162,7 +182,7 @@ export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> 
   if (cfg.resume && cfg.outputDir) {
     const found = await findCheckpoint(cfg.outputDir);
     if (found) {
-      const st = await loadCheckpoint<PretrainState>(found, model, optimizer);
+      const st = await loadCheckpoint(found, model, optimizer, validatePretrainState);
       if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with different pre-training settings or corpus; start a fresh run or use a new output folder`);
       step = st.step;
       tokens = st.tokens;

@@ -1,30 +1,13 @@
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSafetensors, serializeSafetensors, toFloat32, type AdamW, type AdamWState, type Module } from '@bamgpu/core';
+import { CheckpointError } from '@bamgpu/bert';
 import { makeDir, writeFileNamed } from '../io/fs-safe.js';
 import { assertFiniteTensor } from './finite-guard.js';
-import type { MixerState } from './mixer.js';
+import { checkRunState, parseStateJson, type RunState, type StateValidator, type TrainerState } from './trainer-state.js';
 
-/** What every saved run state has, whichever loop wrote it (fine-tuning or pre-training). */
-export interface RunState {
-  step: number;
-  totalSteps: number;
-  history: unknown[];
-}
-
-/** Everything besides tensors that a resumed run needs to continue exactly. */
-export interface TrainerState {
-  /** Optimiser steps taken. */
-  step: number;
-  totalSteps: number;
-  mixer: MixerState;
-  /** The GPU generator driving dropout. */
-  generator: { seed: number; calls: number };
-  /** Fingerprint of the run's configuration; resuming under another is refused. */
-  configKey: string;
-  /** Logged events so far (loss, λ, lr, dev metrics), replayed into the metrics log. */
-  history: unknown[];
-}
+export { checkRunState, checkTrainerState, parseTrainerState, validateTrainerState } from './trainer-state.js';
+export type { RunState, StateValidator, TrainerState } from './trainer-state.js';
 
 const STATE_FILE = 'trainer_state.json';
 const MODEL_FILE = 'model.safetensors';
@@ -95,16 +78,27 @@ export async function findCheckpoint(dir: string): Promise<string | null> {
   return null;
 }
 
-/** Restores weights and optimiser state; returns the saved run state (`S`: the trainer's, or the pre-trainer's). */
-export async function loadCheckpoint<S extends RunState = TrainerState>(path: string, model: Module, optimizer: AdamW): Promise<S> {
+/**
+ * Restores weights and optimiser state; returns the saved run state (`S`: the
+ * trainer's, or the pre-trainer's). The state is read and checked first, so a
+ * bad file leaves the model untouched: every loop gets the common RunState
+ * checks (checkRunState), and `validate` checks the loop's own fields (the
+ * trainer's validateTrainerState, the pre-trainer's); without it only the
+ * common fields are known to be sound (and the type says so). Refusals are CheckpointErrors naming
+ * the file and the field.
+ */
+export async function loadCheckpoint(path: string, model: Module, optimizer: AdamW): Promise<RunState & Record<string, unknown>>;
+export async function loadCheckpoint<S extends RunState>(path: string, model: Module, optimizer: AdamW, validate: StateValidator<S>): Promise<S>;
+export async function loadCheckpoint<S extends RunState>(path: string, model: Module, optimizer: AdamW, validate?: StateValidator<S>): Promise<S | (RunState & Record<string, unknown>)> {
   const stateFile = join(path, STATE_FILE);
-  let trainer: S;
+  let text: string;
   try {
-    trainer = JSON.parse(await readFile(stateFile, 'utf8')) as S;
+    text = await readFile(stateFile, 'utf8');
   } catch (e) {
-    throw new Error(`${stateFile}: unreadable trainer state (${e instanceof Error ? e.message : e})`);
+    throw new CheckpointError(`${stateFile}: unreadable trainer state (${e instanceof Error ? e.message : e})`);
   }
-  checkTrainerState(trainer, stateFile);
+  const common = checkRunState(parseStateJson(text, stateFile), stateFile);
+  const runState = validate ? validate(common, stateFile) : common;
   const weightsFile = join(path, MODEL_FILE);
   const parsed = parseSafetensors(new Uint8Array(await readFile(weightsFile)), weightsFile);
   const weights = new Map<string, Float32Array>();
@@ -117,11 +111,11 @@ export async function loadCheckpoint<S extends RunState = TrainerState>(path: st
   }
   const { missing, unexpected } = model.loadStateDict(weights, shapes);
   if (missing.length || unexpected.length) {
-    throw new Error(`${weightsFile}: does not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${unexpected.join(', ') || 'none'})`);
+    throw new CheckpointError(`${weightsFile}: does not match the model (missing: ${missing.join(', ') || 'none'}; unexpected: ${unexpected.join(', ') || 'none'})`);
   }
   const optFile = join(path, OPTIM_FILE);
   const opt = parseSafetensors(new Uint8Array(await readFile(optFile)), optFile);
-  const state: AdamWState = { steps: JSON.parse(opt.metadata.steps ?? '{}'), m: new Map(), v: new Map() };
+  const state: AdamWState = { steps: parseOptimizerSteps(opt.metadata.steps, optFile), m: new Map(), v: new Map() };
   for (const [n, e] of opt.tensors) {
     const data = toFloat32(e);
     assertFiniteTensor(data, `${optFile}: tensor "${n}"`);
@@ -129,22 +123,22 @@ export async function loadCheckpoint<S extends RunState = TrainerState>(path: st
     else if (n.startsWith('v.')) state.v.set(n.slice(2), data);
   }
   optimizer.loadStateDict(state);
-  return trainer;
+  return runState;
 }
 
-/**
- * The step counters of a saved state must describe a point inside its own
- * schedule; anything else (a hand-edited or foreign file) is refused rather
- * than resumed into a run that would skip training.
- */
-export function checkTrainerState(state: RunState, stateFile: string, expectedTotal?: number): void {
-  const { step, totalSteps } = state ?? {};
-  if (!Number.isSafeInteger(totalSteps) || totalSteps < 1) throw new Error(`${stateFile}: totalSteps ${JSON.stringify(totalSteps)} is not a positive integer`);
-  if (!Number.isSafeInteger(step) || step < 0 || step > totalSteps) {
-    throw new Error(`${stateFile}: claims step ${JSON.stringify(step)} of ${totalSteps}; a step must be an integer in [0, ${totalSteps}]`);
+/** The optimizer file's "steps" metadata: JSON {parameter name: steps taken}. */
+export function parseOptimizerSteps(text: string | undefined, file: string): Record<string, number> {
+  if (text === undefined) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CheckpointError(`${file}: metadata "steps" is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (expectedTotal !== undefined && totalSteps !== expectedTotal) {
-    throw new Error(`${stateFile}: made for a schedule of ${totalSteps} steps, this run has ${expectedTotal}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckpointError(`${file}: metadata "steps" is not a JSON object`);
+  for (const [name, n] of Object.entries(raw)) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new CheckpointError(`${file}: metadata "steps" for "${name}" is ${JSON.stringify(n)}, not a step count`);
   }
-  if (!Array.isArray(state.history)) throw new Error(`${stateFile}: history is not a list`);
+  // fromEntries defines own properties, so a "__proto__" key stays data.
+  return Object.fromEntries(Object.entries(raw)) as Record<string, number>;
 }

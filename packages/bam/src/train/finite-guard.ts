@@ -19,7 +19,8 @@ export interface FiniteContext {
   what: string;
 }
 
-function describe(v: number): string {
+/** "NaN", "Infinity" or "-Infinity": how a non-finite value is named in refusals. */
+export function nonFiniteName(v: number): string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }
 
@@ -34,7 +35,7 @@ export function assertFinite(values: number | Readonly<Record<string, number>>, 
     if (Number.isFinite(v)) continue;
     const training = ctx.step !== undefined;
     throw new NonFiniteError(
-      `${training ? `step ${ctx.step}: ` : ''}${ctx.what}${key ? ` (${key})` : ''} is ${describe(v)}; ` +
+      `${training ? `step ${ctx.step}: ` : ''}${ctx.what}${key ? ` (${key})` : ''} is ${nonFiniteName(v)}; ` +
         (training ? 'training stopped, nothing was saved from this step on (the last checkpoint, if any, predates it); lower the learning rate or check the inputs' : 'refused'),
     );
   }
@@ -53,5 +54,5 @@ export function firstNonFinite(data: ArrayLike<number>): number {
  */
 export function assertFiniteTensor(data: ArrayLike<number>, what: string): void {
   const i = firstNonFinite(data);
-  if (i >= 0) throw new NonFiniteError(`${what} holds ${describe(data[i])} (element ${i} of ${data.length}); refusing non-finite weights`);
+  if (i >= 0) throw new NonFiniteError(`${what} holds ${nonFiniteName(data[i])} (element ${i} of ${data.length}); refusing non-finite weights`);
 }

@@ -1,8 +1,11 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readPickle, writePickle, type PickleValue } from '../io/pickle.js';
-import { NonFiniteError, assertFinite, firstNonFinite } from './finite-guard.js';
+import { NonFiniteError, assertFinite, firstNonFinite, nonFiniteName } from './finite-guard.js';
 import type { Prediction } from './predict.js';
+import { TeacherPredictionsError } from './teacher-error.js';
+
+export { TeacherPredictionsError } from './teacher-error.js';
 
 /** A teacher's predictions on its task's training set, keyed by example id. */
 export type TeacherPredictions = Map<number, Prediction>;
@@ -31,22 +34,63 @@ export async function readTeacherPredictions(path: string, task: string): Promis
   } catch {
     throw new Error(`missing teacher predictions for task "${task}": expected ${path} (train the teacher first, e.g. \`bam train --tasks ${task}\`, which writes it)`);
   }
+  return parseTeacherPredictions(bytes, path);
+}
+
+/**
+ * Reads a predictions pickle: a dict of example id → logits (a list or numpy
+ * array) or → one regression score. Ids must be non-negative integers, every
+ * value finite, and every example must have the same number of outputs (the
+ * teacher's label count, which checkTeacherCoverage compares with the task's).
+ * Anything else is a TeacherPredictionsError (or a PickleError for a file
+ * that is not a readable pickle) naming the file and the example.
+ */
+export function parseTeacherPredictions(bytes: Uint8Array, path: string): TeacherPredictions {
   const raw = readPickle(bytes, path);
-  if (!(raw instanceof Map)) throw new Error(`${path}: expected a dict of example id → prediction`);
+  const fail = (problem: string): never => {
+    throw new TeacherPredictionsError(path, problem);
+  };
+  if (!(raw instanceof Map)) return fail('expected a dict of example id → prediction');
   const out: TeacherPredictions = new Map();
+  let outputs = -1;
+  let first = 0;
   for (const [k, v] of raw) {
-    if (typeof k !== 'number') throw new Error(`${path}: example id ${String(k)} is not an integer`);
+    if (typeof k !== 'number' || !Number.isSafeInteger(k) || k < 0) return fail(`example id ${describeKey(k)} is not a non-negative integer`);
     let p: Prediction;
     if (typeof v === 'number') p = v;
-    else if (Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array) p = Array.from(v as ArrayLike<number>);
-    else throw new Error(`${path}: prediction for example ${k} is neither a number nor a list of logits`);
-    assertFinitePrediction(p, `${path}: prediction for example ${k}`);
+    else if (Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array) {
+      const values: number[] = [];
+      for (const x of v) values.push(typeof x === 'number' ? x : fail(`prediction for example ${k} holds a ${typeof x}, not a number`));
+      p = values;
+    } else return fail(`prediction for example ${k} is neither a number nor a list of logits`);
+    const n = typeof p === 'number' ? 1 : p.length;
+    if (outputs < 0) [outputs, first] = [n, k];
+    else if (n !== outputs) fail(`example ${k} has ${n} outputs but example ${first} has ${outputs}; a teacher predicts one label count throughout`);
+    const nonFinite = nonFiniteIn(p);
+    if (nonFinite) fail(`prediction for example ${k}${nonFinite}; refused`);
     out.set(k, p);
   }
   return out;
 }
 
-/** A teacher prediction must be finite numbers: a NaN logit would become a NaN target and a NaN model. */
+function describeKey(k: PickleValue): string {
+  if (typeof k === 'string') return JSON.stringify(k.slice(0, 40));
+  if (typeof k === 'number' || typeof k === 'boolean' || k === null) return String(k);
+  return Array.isArray(k) ? 'a list' : k instanceof Map ? 'a dict' : 'an array';
+}
+
+/** Where a prediction is not finite (", logit 0, is NaN" or " is Infinity"), in the words of the finite guard; null when finite. */
+function nonFiniteIn(p: Prediction): string | null {
+  if (typeof p === 'number') return Number.isFinite(p) ? null : ` is ${nonFiniteName(p)}`;
+  const i = firstNonFinite(p);
+  return i < 0 ? null : `, logit ${i}, is ${nonFiniteName(p[i])}`;
+}
+
+/**
+ * Before writing: a teacher prediction must be finite numbers, as a NaN logit
+ * would become a NaN target and a NaN model (reading refuses them too, as a
+ * TeacherPredictionsError, in parseTeacherPredictions).
+ */
 function assertFinitePrediction(p: Prediction, what: string): void {
   if (typeof p === 'number') return assertFinite(p, { what });
   if (p.some((x) => typeof x !== 'number')) throw new NonFiniteError(`${what} holds a value that is not a number`);
@@ -66,9 +110,9 @@ export function checkTeacherCoverage(task: string, eids: readonly number[], teac
         `(first: ${missing.slice(0, 5).join(', ')}); the teacher must be trained on the same data with the same symmetric-pairs setting`,
     );
   }
+  // Every example, not only the first: predictions may also be built in memory, unchecked.
   for (const [eid, p] of teacher) {
     const n = typeof p === 'number' ? 1 : p.length;
-    if (n !== numOutputs) throw new Error(`teacher predictions for task "${task}" (${path}): example ${eid} has ${n} outputs, the task has ${numOutputs}`);
-    break;
+    if (n !== numOutputs) throw new TeacherPredictionsError(path, `teacher predictions for task "${task}": example ${eid} has ${n} outputs, the task has ${numOutputs}`);
   }
 }

@@ -5,7 +5,7 @@ import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
 import { makeBatch } from './batch.js';
-import { checkExistingCheckpoint, checkTrainerState, findCheckpoint, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { checkExistingCheckpoint, checkTrainerState, findCheckpoint, loadCheckpoint, saveCheckpoint, validateTrainerState, type TrainerState } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { scoreTask, type TaskScores } from './evaluate.js';
 import { featurize, type Feature } from './features.js';
@@ -160,7 +160,7 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
   if (cfg.resume && cfg.outputDir) {
     const found = await findCheckpoint(cfg.outputDir);
     if (found) {
-      const st = await loadCheckpoint(found, model, optimizer);
+      const st = await loadCheckpoint(found, model, optimizer, validateTrainerState);
       if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with a different configuration; start a fresh run or use a new output directory`);
       checkTrainerState(st, join(found, 'trainer_state.json'), totalSteps);
       step = st.step;

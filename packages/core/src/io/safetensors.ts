@@ -26,6 +26,9 @@ import {
   float16BitsToFloat32Array,
   float16ToFloat32,
 } from './half.js';
+import { SafetensorsError } from './safetensors-error.js';
+
+export { SafetensorsError } from './safetensors-error.js';
 
 /** Element types of the format (the byte-sized and larger ones). */
 export type SafetensorsDtype =
@@ -97,7 +100,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 // The format is little-endian and typed arrays use the host's byte order;
 // every host WebGPU runs on is little-endian, so refuse rather than byte-swap.
 function assertLittleEndianHost(what: string): void {
-  if (!LITTLE_ENDIAN) throw new Error(`${what}: big-endian hosts are not supported`);
+  if (!LITTLE_ENDIAN) throw new SafetensorsError(`${what}: big-endian hosts are not supported`);
 }
 
 // ---------------------------------------------------------------------------
@@ -110,34 +113,34 @@ function assertLittleEndianHost(what: string): void {
  */
 export function parseSafetensors(bytes: Uint8Array, source = '<memory>'): ParsedSafetensors {
   if (bytes.length < 8) {
-    throw new Error(`${source}: file is ${bytes.length} bytes, shorter than the 8-byte header-length prefix`);
+    throw new SafetensorsError(`${source}: file is ${bytes.length} bytes, shorter than the 8-byte header-length prefix`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getBigUint64(0, true);
   if (headerLen > BigInt(MAX_HEADER_BYTES)) {
-    throw new Error(`${source}: header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+    throw new SafetensorsError(`${source}: header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   }
   const n = Number(headerLen);
   if (8 + n > bytes.length) {
-    throw new Error(`${source}: header length ${n} runs past the end of the file (${bytes.length} bytes)`);
+    throw new SafetensorsError(`${source}: header length ${n} runs past the end of the file (${bytes.length} bytes)`);
   }
   if (n === 0 || bytes[8] !== 0x7b) {
-    throw new Error(`${source}: header does not start with '{'`);
+    throw new SafetensorsError(`${source}: header does not start with '{'`);
   }
 
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
-    throw new Error(`${source}: header is not valid UTF-8`);
+    throw new SafetensorsError(`${source}: header is not valid UTF-8`);
   }
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source}: header is not valid JSON (${(e as Error).message})`);
+    throw new SafetensorsError(`${source}: header is not valid JSON (${(e as Error).message})`);
   }
-  if (!isPlainObject(header)) throw new Error(`${source}: header is not a JSON object`);
+  if (!isPlainObject(header)) throw new SafetensorsError(`${source}: header is not a JSON object`);
   checkNoDuplicateKeys(text, source);
 
   const dataStart = 8 + n;
@@ -157,12 +160,12 @@ export function parseSafetensors(bytes: Uint8Array, source = '<memory>'): Parsed
   let previous = '';
   for (const info of infos) {
     if (info.begin < covered) {
-      throw new Error(
+      throw new SafetensorsError(
         `${source}: tensor "${info.name}" data_offsets [${info.begin}, ${info.end}] overlap tensor "${previous}" (which ends at ${covered})`,
       );
     }
     if (info.begin > covered) {
-      throw new Error(
+      throw new SafetensorsError(
         `${source}: data section has a hole: bytes [${covered}, ${info.begin}) before tensor "${info.name}" belong to no tensor`,
       );
     }
@@ -170,7 +173,7 @@ export function parseSafetensors(bytes: Uint8Array, source = '<memory>'): Parsed
     previous = info.name;
   }
   if (covered !== dataLen) {
-    throw new Error(
+    throw new SafetensorsError(
       `${source}: data section is ${dataLen} bytes but the tensors cover only ${covered}; ${dataLen - covered} trailing bytes belong to no tensor`,
     );
   }
@@ -189,11 +192,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function readMetadata(value: unknown, source: string): Record<string, string> {
   // The reference reader accepts a missing or null `__metadata__` alike.
   if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw new Error(`${source}: ${METADATA_KEY} is not a JSON object`);
+  if (!isPlainObject(value)) throw new SafetensorsError(`${source}: ${METADATA_KEY} is not a JSON object`);
   const pairs: [string, string][] = [];
   for (const [key, v] of Object.entries(value)) {
     if (typeof v !== 'string') {
-      throw new Error(`${source}: ${METADATA_KEY} value for "${key}" is ${describe(v)}, not a string`);
+      throw new SafetensorsError(`${source}: ${METADATA_KEY} value for "${key}" is ${describe(v)}, not a string`);
     }
     pairs.push([key, v]);
   }
@@ -208,25 +211,25 @@ function readTensorInfo(
   source: string,
 ): { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number } {
   const where = `${source}: tensor "${name}"`;
-  if (!isPlainObject(value)) throw new Error(`${where}: header entry is ${describe(value)}, not an object`);
+  if (!isPlainObject(value)) throw new SafetensorsError(`${where}: header entry is ${describe(value)}, not an object`);
   const { dtype, shape, data_offsets: offsets } = value;
   if (typeof dtype !== 'string' || !isSafetensorsDtype(dtype)) {
-    throw new Error(`${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
+    throw new SafetensorsError(`${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new Error(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    throw new SafetensorsError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    throw new Error(`${where}: data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
+    throw new SafetensorsError(`${where}: data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
   }
   const [begin, end] = offsets as [number, number];
-  if (begin > end) throw new Error(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
+  if (begin > end) throw new SafetensorsError(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
   if (end > dataLen) {
-    throw new Error(`${where}: data_offsets [${begin}, ${end}] run past the ${dataLen}-byte data section`);
+    throw new SafetensorsError(`${where}: data_offsets [${begin}, ${end}] run past the ${dataLen}-byte data section`);
   }
   const nbytes = byteLength(shape as number[], dtype, where);
   if (end - begin !== nbytes) {
-    throw new Error(
+    throw new SafetensorsError(
       `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype}[${shape.join(', ')}] needs ${nbytes}`,
     );
   }
@@ -243,7 +246,7 @@ function byteLength(shape: readonly number[], dtype: SafetensorsDtype, where: st
   let n = DTYPES[dtype].size;
   for (const d of shape) {
     n *= d;
-    if (!Number.isSafeInteger(n)) throw new Error(`${where}: ${dtype}[${shape.join(', ')}] is too large to address`);
+    if (!Number.isSafeInteger(n)) throw new SafetensorsError(`${where}: ${dtype}[${shape.join(', ')}] is too large to address`);
   }
   return n;
 }
@@ -276,7 +279,7 @@ function checkNoDuplicateKeys(text: string, source: string): void {
       const key = JSON.parse(text.slice(start, i + 1)) as string;
       if (keys.has(key)) {
         const what = stack.length === 1 ? 'tensor name' : 'key';
-        throw new Error(`${source}: duplicate ${what} "${key}" in header`);
+        throw new SafetensorsError(`${source}: duplicate ${what} "${key}" in header`);
       }
       keys.add(key);
     }
@@ -294,8 +297,8 @@ function alignedCopy(entry: SafetensorEntry): ArrayBuffer {
   return entry.bytes.slice().buffer;
 }
 
-function wrongDtype(entry: SafetensorEntry, fn: string, accepted: string): Error {
-  return new Error(`${entry.source}: tensor "${entry.name}" has dtype ${entry.dtype}; ${fn} reads ${accepted}`);
+function wrongDtype(entry: SafetensorEntry, fn: string, accepted: string): SafetensorsError {
+  return new SafetensorsError(`${entry.source}: tensor "${entry.name}" has dtype ${entry.dtype}; ${fn} reads ${accepted}`);
 }
 
 /**
@@ -317,7 +320,7 @@ export function toFloat32(entry: SafetensorEntry): Float32Array<ArrayBuffer> {
       for (let i = 0; i < wide.length; i++) {
         out[i] = wide[i];
         if (!Number.isFinite(out[i]) && Number.isFinite(wide[i])) {
-          throw new Error(
+          throw new SafetensorsError(
             `${entry.source}: tensor "${entry.name}" element ${i} (${wide[i]}) is outside the float32 range`,
           );
         }
@@ -387,7 +390,7 @@ function checkedInt32<T extends number | bigint>(
   for (let i = 0; i < values.length; i++) {
     const x = toNumber(values[i]);
     if (x < INT32_MIN || x > INT32_MAX) {
-      throw new Error(
+      throw new SafetensorsError(
         `${entry.source}: tensor "${entry.name}" (${entry.dtype}) element ${i} = ${values[i]} does not fit in int32`,
       );
     }
@@ -417,8 +420,8 @@ export function serializeSafetensors(
   const seen = new Set<string>();
   for (const [name, input] of entries) {
     const where = `serializeSafetensors: tensor "${name}"`;
-    if (name === METADATA_KEY) throw new Error(`${where}: the name is reserved for metadata`);
-    if (seen.has(name)) throw new Error(`${where}: given twice`);
+    if (name === METADATA_KEY) throw new SafetensorsError(`${where}: the name is reserved for metadata`);
+    if (seen.has(name)) throw new SafetensorsError(`${where}: given twice`);
     seen.add(name);
     tensors.push({ name, nameBytes: encoder.encode(name), ...checkInput(input, where) });
   }
@@ -435,7 +438,7 @@ export function serializeSafetensors(
   if (metadata && metaKeys.length > 0) {
     for (const key of metaKeys) {
       if (typeof metadata[key] !== 'string') {
-        throw new Error(`serializeSafetensors: metadata value for "${key}" is ${describe(metadata[key])}, not a string`);
+        throw new SafetensorsError(`serializeSafetensors: metadata value for "${key}" is ${describe(metadata[key])}, not a string`);
       }
     }
     const body = metaKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(',');
@@ -452,7 +455,7 @@ export function serializeSafetensors(
   // alignment-sorted order every tensor in it, starts aligned to its element size.
   const headerLen = Math.ceil(json.length / 8) * 8;
   if (headerLen > MAX_HEADER_BYTES) {
-    throw new Error(`serializeSafetensors: header of ${headerLen} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+    throw new SafetensorsError(`serializeSafetensors: header of ${headerLen} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   }
 
   const out = new Uint8Array(8 + headerLen + offset);
@@ -470,10 +473,10 @@ export function serializeSafetensors(
 function checkInput(input: SafetensorsInput, where: string): { dtype: SafetensorsDtype; shape: number[]; data: Uint8Array } {
   const { dtype, shape, data } = input;
   if (typeof dtype !== 'string' || !isSafetensorsDtype(dtype)) {
-    throw new Error(`${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
+    throw new SafetensorsError(`${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPES).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new Error(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    throw new SafetensorsError(`${where}: shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
   }
   const nbytes = byteLength(shape, dtype, where);
   const size = DTYPES[dtype].size;
@@ -484,12 +487,12 @@ function checkInput(input: SafetensorsInput, where: string): { dtype: Safetensor
     (data instanceof Int32Array && dtype === 'I32') ||
     (data instanceof Uint16Array && size === 2);
   if (!accepted) {
-    throw new Error(
+    throw new SafetensorsError(
       `${where}: ${data?.constructor?.name ?? describe(data)} cannot hold ${dtype} data (use a Uint8Array of raw bytes)`,
     );
   }
   if (data.byteLength !== nbytes) {
-    throw new Error(
+    throw new SafetensorsError(
       `${where}: ${dtype}[${shape.join(', ')}] needs ${nbytes} bytes but the data has ${data.byteLength}`,
     );
   }
