@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initNode } from '@bamgpu/core/node';
-import { BertForSequenceClassification, BertTokenizer, bertConfig } from '@bamgpu/bert/node';
+import { BertForMaskedLM, BertForSequenceClassification, BertTokenizer, bertConfig } from '@bamgpu/bert/node';
 import { main } from '../src/cli/main.js';
 import { DEFAULT_PRETRAIN_CONFIG, type PretrainConfig } from '../src/pretrain/config.js';
 import { pretrain } from '../src/pretrain/pretrainer.js';
@@ -91,6 +91,30 @@ test('bam pretrain writes an HF folder that BertForSequenceClassification loads 
   expect(await readFile(join(out, 'model', 'vocab.txt'), 'utf8')).toBe(suite.vocabTxt());
   clf.dispose();
   start.dispose();
+});
+
+test('a diverging run stops at the first non-finite loss, keeps its last good checkpoint and writes no model', async () => {
+  // Finite but huge weights (a badly scaled checkpoint): the activations overflow to Inf, the loss to NaN.
+  const huge = join(dir, 'huge');
+  const m = BertForMaskedLM.fromConfig(bertConfig({ vocabSize: tokenizer.vocabSize, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32 }));
+  m.loadStateDict(new Map([['bert.embeddings.LayerNorm.weight', new Float32Array(16).fill(3e38)]]));
+  m.assets.set('vocab.txt', suite.vocabTxt());
+  await m.save(huge);
+  m.dispose();
+  const out = join(dir, 'nan');
+  const code = await main(['pretrain', '--out', out, '--corpus', join(dir, 'corpus.txt'), '--model', huge, '--steps', '30', '--batch-size', '16', '--held-out', '20', '--checkpoint-every', '1', '--quiet']);
+  expect(code).toBe(1);
+  const { readdir } = await import('node:fs/promises');
+  const names = await readdir(out);
+  expect(names).not.toContain('model');
+  expect(names).not.toContain('checkpoint'); // step 1 already diverged: there was no good state to keep
+  const log = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  for (const e of log) if (e.type === 'step') expect(Number.isFinite(e.loss)).toBe(true);
+  // A rerun into a folder with a checkpoint, without --resume or --overwrite, is refused rather than replacing it.
+  const again = ['pretrain', '--out', join(dir, 'cli'), '--corpus', join(dir, 'corpus.txt'), '--model', join(dir, 'vocab'), '--steps', '6', '--batch-size', '16', '--held-out', '20', '--quiet'];
+  const before = await readFile(join(dir, 'cli', 'checkpoint', 'model.safetensors'));
+  expect(await main(again)).toBe(1);
+  expect((await readFile(join(dir, 'cli', 'checkpoint', 'model.safetensors'))).equals(before)).toBe(true);
 });
 
 test('bad settings are refused before any training, naming the setting', async () => {

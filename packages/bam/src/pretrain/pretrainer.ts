@@ -1,8 +1,11 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, argmax, cast, crossEntropy, eq, linearWarmupDecay, noGrad, scope, stack, sum, tensor, type Tensor } from '@bamgpu/core';
 import { BertForMaskedLM, type BertTokenizer } from '@bamgpu/bert/node';
-import { findCheckpoint, loadCheckpoint, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
+import { makeDir } from '../io/fs-safe.js';
+import { checkExistingCheckpoint, findCheckpoint, loadCheckpoint, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
+import { assertFinite } from '../train/finite-guard.js';
+import { lockOutputDir, removeLeftovers } from '../train/output-lock.js';
 import { stateFields } from '../train/trainer-state.js';
 import { Progress } from '../train/progress.js';
 import { Rng, deriveSeed } from '../train/rng.js';
@@ -157,8 +160,18 @@ async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<Be
  * continues exactly. The last `heldOut` documents are never trained on.
  */
 export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> {
+  validatePretrainConfig(inputs.config);
+  const dir = inputs.config.outputDir;
+  const release = dir ? await lockOutputDir(dir) : null;
+  try {
+    return await pretrainLocked(inputs);
+  } finally {
+    await release?.();
+  }
+}
+
+async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const cfg = inputs.config;
-  validatePretrainConfig(cfg);
   const { tokenizer } = inputs;
   const heldOutCount = Math.min(cfg.heldOut, Math.max(0, inputs.documents.length - cfg.batchSize));
   const trainDocs = inputs.documents.slice(0, inputs.documents.length - heldOutCount);
@@ -178,7 +191,14 @@ export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> 
   let priorSeconds = 0;
   let history: PretrainEvent[] = [];
   const logPath = cfg.outputDir ? join(cfg.outputDir, 'metrics.jsonl') : null;
-  if (cfg.outputDir) await mkdir(cfg.outputDir, { recursive: true });
+  if (cfg.outputDir) {
+    await makeDir(cfg.outputDir);
+    await removeLeftovers(cfg.outputDir); // we hold the folder's lock: these belong to a killed run
+    const found = await checkExistingCheckpoint(cfg.outputDir, cfg);
+    if (found && cfg.overwrite) {
+      for (const name of ['checkpoint', 'checkpoint.old']) await rm(join(cfg.outputDir, name), { recursive: true, force: true });
+    }
+  }
   if (cfg.resume && cfg.outputDir) {
     const found = await findCheckpoint(cfg.outputDir);
     if (found) {
@@ -221,13 +241,19 @@ export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> 
     const first = (step % perEpoch) * cfg.batchSize;
     const batch = batchTensors(enc, order.slice(first, first + cfg.batchSize), new Rng(deriveSeed(cfg.seed, MASKS, step)), masking, padId);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
-    const logNow = (step + 1) % LOG_EVERY === 0 || step + 1 === totalSteps;
+    const next = step + 1;
+    const logNow = next % LOG_EVERY === 0 || next === totalSteps;
+    // The loss and gradient norm are also read back (and checked) before every
+    // checkpoint and evaluation, so neither ever sees a diverged model.
+    const saveNow = cfg.checkpointEvery > 0 && next % cfg.checkpointEvery === 0 && next < totalSteps;
+    const evalNow = cfg.evalEvery > 0 && next % cfg.evalEvery === 0 && next < totalSteps;
+    const guardNow = logNow || saveNow || evalNow || next === end;
     const stats = scope(() => {
       const { loss, correct } = lossAndCorrect(model, batch);
       loss.backward();
       optimizer.step(lr);
       optimizer.zeroGrad();
-      return logNow ? stack([loss, correct]) : null;
+      return guardNow ? stack([loss, correct]) : null;
     });
     for (const x of [batch.inputs.inputIds, batch.inputs.tokenTypeIds, batch.inputs.attentionMask, batch.positions, batch.labels]) x.dispose();
     step++;
@@ -236,14 +262,19 @@ export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> 
       const [loss, correct] = Array.from(await stats.data());
       stats.dispose();
       const gradNorm = await optimizer.lastGradNorm();
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      try {
+        assertFinite({ 'masked-LM loss': loss, 'gradient norm': gradNorm }, { step, what: 'pre-training' });
+      } catch (e) {
+        // The last good checkpoint stays as it is, and no model is written.
         optimizer.dispose();
         model.dispose();
-        throw new Error(`pretrain: non-finite ${Number.isFinite(loss) ? 'gradient norm' : 'loss'} (${Number.isFinite(loss) ? gradNorm : loss}) at step ${step}; the last good checkpoint is kept and no model is written (lower the learning rate?)`);
+        throw e;
       }
-      const seconds = elapsed();
-      await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
-      progress?.update(step, { loss, acc: (correct / batch.predicted).toFixed(3) });
+      if (logNow) {
+        const seconds = elapsed();
+        await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
+        progress?.update(step, { loss, acc: (correct / batch.predicted).toFixed(3) });
+      }
     }
     if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0 && step < totalSteps) {
       const h = await evaluateHeldOut(model, heldEnc, cfg, masking, padId);
