@@ -12,6 +12,7 @@ import { adamwWorkloads } from './suites/adamw.js';
 import { attentionWorkloads } from './suites/attention.js';
 import { compileWorkloads, encoderWorkloads } from './suites/encoder.js';
 import { matmulWorkloads } from './suites/matmul.js';
+import { pretrainWorkloads } from './suites/pretrain.js';
 import { rowWorkloads } from './suites/rows.js';
 import type { TfjsHandle } from './tfjs/load.js';
 import type { Instance, RateUnit, RowResult, SideResult, VersusResult, Workload } from './types.js';
@@ -31,7 +32,7 @@ export interface SuiteOptions {
 
 /** Every row, in run order: the first-step row must meet cold caches. */
 export function allWorkloads(quick: boolean): Workload[] {
-  return [...compileWorkloads(), ...matmulWorkloads(), ...attentionWorkloads(), ...rowWorkloads(), ...adamwWorkloads(quick), ...encoderWorkloads()];
+  return [...compileWorkloads(), ...matmulWorkloads(), ...attentionWorkloads(), ...rowWorkloads(), ...adamwWorkloads(quick), ...encoderWorkloads(), ...pretrainWorkloads()];
 }
 
 export function selectWorkloads(quick: boolean, only: RegExp | null): Workload[] {

@@ -8,7 +8,7 @@ import type { Tf } from './tfjs/load.js';
 /** What the rate column is: work per second, where work is FLOPs, bytes or steps. */
 export type RateUnit = 'GFLOP/s' | 'GB/s' | 'steps/s';
 
-export type Group = 'compile' | 'matmul' | 'attention' | 'softmax' | 'layernorm' | 'adamw' | 'encoder';
+export type Group = 'compile' | 'matmul' | 'attention' | 'softmax' | 'layernorm' | 'adamw' | 'encoder' | 'pretrain';
 
 /** One library's set-up workload. */
 export interface Instance {
