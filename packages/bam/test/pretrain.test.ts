@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initNode } from '@bamgpu/core/node';
-import { BertForMaskedLM, BertForSequenceClassification, BertTokenizer, bertConfig } from '@bamgpu/bert/node';
+import { BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertTokenizer, bertConfig } from '@bamgpu/bert/node';
 import { main } from '../src/cli/main.js';
 import { DEFAULT_PRETRAIN_CONFIG, type PretrainConfig } from '../src/pretrain/config.js';
 import { pretrain } from '../src/pretrain/pretrainer.js';
@@ -37,15 +37,17 @@ const config: PretrainConfig = {
   progress: false,
 };
 
-test('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores)', async () => {
-  const full = await pretrain({ documents, tokenizer, config: { ...config, outputDir: join(dir, 'full') } });
+test.each([false, true])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s', async (nextSentence) => {
+  const cfg = { ...config, nextSentence };
+  const sub = nextSentence ? 'nsp-' : '';
+  const full = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, `${sub}full`) } });
   const fullWeights = await full.model.stateDict();
   full.model.dispose();
   // 100 training documents make 6 batches an epoch: the run crosses two epoch boundaries.
-  const part = await pretrain({ documents, tokenizer, config: { ...config, outputDir: join(dir, 'resumed'), stopAfter: 8 } });
+  const part = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, `${sub}resumed`), stopAfter: 8 } });
   expect(part.steps).toBe(8);
   part.model.dispose();
-  const resumed = await pretrain({ documents, tokenizer, config: { ...config, outputDir: join(dir, 'resumed'), resume: true } });
+  const resumed = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, `${sub}resumed`), resume: true } });
   expect(resumed.steps).toBe(14);
   const resumedWeights = await resumed.model.stateDict();
   resumed.model.dispose();
@@ -57,13 +59,32 @@ test('killed and resumed = uninterrupted, bit for bit (weights, log, held-out sc
   expect(resumed.heldOut).toEqual(full.heldOut);
   expect(full.history.filter((e) => e.type === 'eval').map((e) => e.step)).toEqual([7, 14]);
   // Resuming under other settings is refused rather than mixing two runs.
-  await expect(pretrain({ documents, tokenizer, config: { ...config, learningRate: 5e-4, outputDir: join(dir, 'resumed'), resume: true } })).rejects.toThrow(/different pre-training settings/);
+  await expect(pretrain({ documents, tokenizer, config: { ...cfg, learningRate: 5e-4, outputDir: join(dir, `${sub}resumed`), resume: true } })).rejects.toThrow(/different pre-training settings/);
+  const steps = full.history.filter((e) => e.type === 'step');
+  expect(steps.every((e) => (e.nextSentenceAccuracy !== undefined) === nextSentence)).toBe(true);
 });
 
-test('learning happens: held-out masked-token loss falls below the uniform guess', async () => {
-  const r = await pretrain({ documents, tokenizer, config: { ...config, steps: 40, learningRate: 3e-3 } });
+test('with the next-sentence task the folder holds a trained pooler, which fine-tuning loads', async () => {
+  const out = join(dir, 'nsp-model');
+  const r = await pretrain({ documents, tokenizer, config: { ...config, nextSentence: true, steps: 4 } });
+  expect(r.heldOut.nextSentenceAccuracy).toBeGreaterThanOrEqual(0);
+  r.model.assets.set('vocab.txt', suite.vocabTxt());
+  await r.model.save(out);
+  const pooler = Array.from((await (r.model as BertForPreTraining).bert.pooler!.dense.weight.data()) as Float32Array);
   r.model.dispose();
-  expect(r.heldOut.loss).toBeLessThan(Math.log(tokenizer.vocabSize) - 1);
+  const clf = await BertForSequenceClassification.fromPretrained(out, { warn: false });
+  expect(clf.loadReport!.missing.sort()).toEqual(['classifier.bias', 'classifier.weight']);
+  expect(clf.loadReport!.unexpected.filter((n) => !n.startsWith('cls.'))).toEqual([]);
+  expect(Array.from((await clf.bert.pooler!.dense.weight.data()) as Float32Array)).toEqual(pooler);
+  clf.dispose();
+});
+
+test('learning happens: held-out masked-token loss falls well below where it started and below the uniform guess', async () => {
+  const r = await pretrain({ documents, tokenizer, config: { ...config, steps: 60, evalEvery: 5, learningRate: 3e-3 } });
+  r.model.dispose();
+  const evals = r.history.filter((e) => e.type === 'eval').map((e) => e.loss);
+  expect(evals.at(-1)!).toBeLessThan(evals[0] - 0.5);
+  expect(evals.at(-1)!).toBeLessThan(Math.log(tokenizer.vocabSize));
 });
 
 test('bam pretrain writes an HF folder that BertForSequenceClassification loads with every encoder weight', async () => {

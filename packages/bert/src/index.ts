@@ -10,6 +10,7 @@ export {
 export { BertModel, type BertModelOutput } from './model/bert-model.js';
 export { BertForSequenceClassification, type SequenceClassifierOutput } from './model/sequence-classification.js';
 export { BertForMaskedLM, TIED_MLM_KEYS, TIED_MLM_WEIGHTS, type MaskedLMOutput, type MaskedLMForwardOptions } from './model/masked-lm.js';
+export { BertForPreTraining, type PreTrainingOutput } from './model/pretraining.js';
 export { BertMultiTask, TASKS_CONFIG_KEY, type MultiTaskOutput, type MultiTaskPretrainedOptions } from './model/multi-task.js';
 export { TaskHeads, type TaskSpec } from './model/task-heads.js';
 export { BertInputError, type BertInputs } from './model/inputs.js';

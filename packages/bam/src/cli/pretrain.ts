@@ -28,6 +28,7 @@ const SPECS: OptionSpec[] = [
   { name: 'batch-size', type: 'number', help: 'documents per step', default: D.batchSize, rule: positiveInt },
   { name: 'max-seq-length', type: 'number', help: 'tokens per document, [CLS]/[SEP] included', default: D.maxSeqLength, rule: num({ integer: true, min: 3 }) },
   { name: 'mask-rate', type: 'number', help: 'share of tokens to predict', default: D.maskRate, rule: num({ above: 0, max: 1 }) },
+  { name: 'next-sentence', type: 'bool', help: "also BERT's next-sentence task on two-segment documents (writes a BertForPreTraining whose pooler fine-tuning reads)", default: false },
   { name: 'held-out', type: 'number', help: 'documents held out from the end of the corpus for evaluation', default: D.heldOut, rule: nonNegativeInt },
   { name: 'eval-every', type: 'number', help: 'held-out evaluation every N steps (0 = at the end)', default: 0, rule: nonNegativeInt },
   { name: 'checkpoint-every', type: 'number', help: 'save a checkpoint every N steps', default: 500, rule: nonNegativeInt },
@@ -99,6 +100,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
     batchSize,
     maxSeqLength: Number(o['max-seq-length']),
     maskRate: Number(o['mask-rate']),
+    nextSentence: Boolean(o['next-sentence']),
     heldOut: Number(o['held-out']),
     evalEvery: Number(o['eval-every']),
     checkpointEvery: Number(o['checkpoint-every']),
@@ -120,7 +122,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
   }
   await savePretrainedEncoder(r.model, tokenizer, join(out, 'model'));
   const last = r.history.filter((e) => e.type === 'step').at(-1);
-  console.log(`held-out masked-LM loss ${r.heldOut.loss.toFixed(4)}, accuracy ${(100 * r.heldOut.accuracy).toFixed(1)}%; ${r.seconds.toFixed(0)} s${last && last.type === 'step' ? `, ${Math.round(last.tokensPerSecond)} tokens/s` : ''}`);
+  console.log(`held-out masked-LM loss ${r.heldOut.loss.toFixed(4)}, accuracy ${(100 * r.heldOut.accuracy).toFixed(1)}%${r.heldOut.nextSentenceAccuracy === undefined ? '' : `, next-sentence accuracy ${(100 * r.heldOut.nextSentenceAccuracy).toFixed(1)}%`}; ${r.seconds.toFixed(0)} s${last && last.type === 'step' ? `, ${Math.round(last.tokensPerSecond)} tokens/s` : ''}`);
   console.log(`wrote ${join(out, 'model')} (config.json, model.safetensors, vocab.txt) and ${join(out, 'metrics.jsonl')}`);
   r.model.dispose();
 }

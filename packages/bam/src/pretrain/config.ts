@@ -16,6 +16,12 @@ export interface PretrainConfig {
   maxGradNorm: number;
   /** Share of ordinary tokens to predict (BERT: 0.15). */
   maskRate: number;
+  /**
+   * Also BERT's next-sentence task on the two-segment documents (a
+   * BertForPreTraining, which trains the pooler that fine-tuning reads);
+   * off: masked LM alone (a BertForMaskedLM, no pooler).
+   */
+  nextSentence: boolean;
   seed: number;
   /** Documents held out from the end of the corpus for evaluation. */
   heldOut: number;
@@ -43,6 +49,7 @@ export const DEFAULT_PRETRAIN_CONFIG: Omit<PretrainConfig, 'init' | 'steps'> = {
   weightDecay: 0.01,
   maxGradNorm: 1,
   maskRate: 0.15,
+  nextSentence: false,
   seed: 0,
   heldOut: 500,
   evalEvery: 0,

@@ -1,7 +1,7 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdamW, Generator, argmax, cast, crossEntropy, eq, linearWarmupDecay, noGrad, scope, stack, sum, tensor, type Tensor } from '@bamgpu/core';
-import { BertForMaskedLM, type BertTokenizer } from '@bamgpu/bert/node';
+import { AdamW, Generator, add, argmax, cast, crossEntropy, eq, linearWarmupDecay, mul, noGrad, scope, stack, sum, type Tensor } from '@bamgpu/core';
+import { BertForMaskedLM, BertForPreTraining, type BertTokenizer, type PreTrainingOutput } from '@bamgpu/bert/node';
 import { makeDir } from '../io/fs-safe.js';
 import { checkExistingCheckpoint, findCheckpoint, loadCheckpoint, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
 import { assertFinite } from '../train/finite-guard.js';
@@ -10,14 +10,15 @@ import { stateFields } from '../train/trainer-state.js';
 import { Progress } from '../train/progress.js';
 import { Rng, deriveSeed } from '../train/rng.js';
 import { validatePretrainConfig, type PretrainConfig } from './config.js';
-import { encodeDocuments, type EncodedDocuments, type TextDocument } from './documents.js';
-import { maskRows, type MaskingOptions } from './masking.js';
+import { makePretrainBatch, type BatchOptions, type PretrainBatch } from './batch.js';
+import { tokenizeDocuments, type TextDocument, type TokenizedDocuments } from './documents.js';
+import type { MaskingOptions } from './masking.js';
 
 /** One line of the pre-training metrics log. */
 export type PretrainEvent =
   | { type: 'start'; totalSteps: number; trainDocuments: number; heldOutDocuments: number; parameters: number }
-  | { type: 'step'; step: number; loss: number; accuracy: number; lr: number; gradNorm: number; seconds: number; tokens: number; tokensPerSecond: number }
-  | { type: 'eval'; step: number; loss: number; accuracy: number; predicted: number };
+  | { type: 'step'; step: number; loss: number; accuracy: number; nextSentenceLoss?: number; nextSentenceAccuracy?: number; lr: number; gradNorm: number; seconds: number; tokens: number; tokensPerSecond: number }
+  | { type: 'eval'; step: number; loss: number; accuracy: number; predicted: number; nextSentenceLoss?: number; nextSentenceAccuracy?: number };
 
 export interface PretrainInputs {
   documents: readonly TextDocument[];
@@ -27,12 +28,13 @@ export interface PretrainInputs {
 }
 
 export interface PretrainResult {
-  model: BertForMaskedLM;
+  /** BertForMaskedLM, or BertForPreTraining with the next-sentence task. */
+  model: BertForMaskedLM | BertForPreTraining;
   steps: number;
   totalSteps: number;
   history: PretrainEvent[];
-  /** Held-out masked-LM loss and accuracy at the end (NaN without held-out documents). */
-  heldOut: { loss: number; accuracy: number };
+  /** Held-out masked-LM loss and accuracy at the end (NaN without held-out documents), and next-sentence accuracy with that task. */
+  heldOut: { loss: number; accuracy: number; nextSentenceAccuracy?: number };
   seconds: number;
 }
 
@@ -75,7 +77,7 @@ const HELD_OUT_MASKS = 3;
 
 function configKey(c: PretrainConfig, documents: number): string {
   return JSON.stringify({
-    documents, batchSize: c.batchSize, steps: c.steps, lr: c.learningRate, warmup: c.warmupProportion, maskRate: c.maskRate,
+    documents, batchSize: c.batchSize, steps: c.steps, lr: c.learningRate, warmup: c.warmupProportion, maskRate: c.maskRate, nextSentence: c.nextSentence,
     seed: c.seed, maxSeqLength: c.maxSeqLength, heldOut: c.heldOut, weightDecay: c.weightDecay,
   });
 }
@@ -87,68 +89,69 @@ function maskingOf(tokenizer: BertTokenizer, rate: number): MaskingOptions {
   return { rate, maskId, vocabSize: tokenizer.vocabSize, specialIds };
 }
 
-/** Inputs and targets of one masked batch, as GPU tensors. */
-function batchTensors(enc: EncodedDocuments, rows: readonly number[], rng: Rng, masking: MaskingOptions, padId: number) {
-  const ids = rows.map((r) => enc.inputIds[r]);
-  const t = Math.max(...ids.map((x) => x.length));
-  const masked = maskRows(ids, t, rng, masking);
-  const b = rows.length;
-  const idArr = new Int32Array(b * t).fill(padId);
-  const typeArr = new Int32Array(b * t);
-  const maskArr = new Int32Array(b * t);
-  let tokens = 0;
-  rows.forEach((r, i) => {
-    idArr.set(masked.inputIds[i], i * t);
-    typeArr.set(enc.tokenTypeIds[r], i * t);
-    maskArr.fill(1, i * t, i * t + ids[i].length);
-    tokens += ids[i].length;
-  });
-  return {
-    inputs: { inputIds: tensor(idArr, [b, t]), tokenTypeIds: tensor(typeArr, [b, t]), attentionMask: tensor(maskArr, [b, t]) },
-    positions: tensor(Int32Array.from(masked.positions), [masked.positions.length]),
-    labels: tensor(Int32Array.from(masked.labels), [masked.labels.length]),
-    predicted: masked.positions.length,
-    tokens,
-  };
+/** The model pre-training trains: masked LM alone, or with the next-sentence head. */
+type PretrainModel = BertForMaskedLM | BertForPreTraining;
+
+/**
+ * The summed loss, and [masked-LM loss, tokens right, next-sentence loss,
+ * pairs right] for the logs (the next-sentence figures 0 without that task).
+ */
+function lossAndStats(model: PretrainModel, batch: PretrainBatch): { loss: Tensor; stats: Tensor } {
+  const out = model.forward(batch.inputs, { positions: batch.positions });
+  const mlm = crossEntropy(out.logits, batch.labels);
+  const right = noGrad(() => sum(cast(eq(argmax(out.logits, -1), batch.labels), 'float32')));
+  const nspLogits = (out as Partial<PreTrainingOutput>).seqRelationshipLogits;
+  if (!nspLogits || !batch.nextSentenceLabels) {
+    return { loss: mlm, stats: noGrad(() => stack([mlm, right, mul(mlm, 0), mul(right, 0)])) };
+  }
+  const labels = batch.nextSentenceLabels;
+  const nsp = crossEntropy(nspLogits, labels); // mean over the pairs: -100 rows are ignored
+  const nspRight = noGrad(() => sum(cast(eq(argmax(nspLogits, -1), labels), 'float32')));
+  return { loss: add(mlm, nsp), stats: noGrad(() => stack([mlm, right, nsp, nspRight])) };
 }
 
-/** Masked-LM loss (mean over chosen tokens) and the number of them predicted right. */
-function lossAndCorrect(model: BertForMaskedLM, batch: ReturnType<typeof batchTensors>): { loss: Tensor; correct: Tensor } {
-  const { logits } = model.forward(batch.inputs, { positions: batch.positions });
-  const loss = crossEntropy(logits, batch.labels);
-  const correct = noGrad(() => sum(cast(eq(argmax(logits, -1), batch.labels), 'float32')));
-  return { loss, correct };
+interface HeldOutFigures {
+  loss: number;
+  accuracy: number;
+  predicted: number;
+  nextSentenceLoss?: number;
+  nextSentenceAccuracy?: number;
 }
 
-async function evaluateHeldOut(model: BertForMaskedLM, enc: EncodedDocuments, cfg: PretrainConfig, masking: MaskingOptions, padId: number) {
-  const n = enc.inputIds.length;
+async function evaluateHeldOut(model: PretrainModel, docs: TokenizedDocuments, cfg: PretrainConfig, options: BatchOptions): Promise<HeldOutFigures> {
+  const n = docs.a.length;
   if (n === 0) return { loss: NaN, accuracy: NaN, predicted: 0 };
   model.eval();
   let lossSum = 0;
   let correct = 0;
   let predicted = 0;
+  let nspLossSum = 0;
+  let nspCorrect = 0;
+  let pairs = 0;
   for (let start = 0, k = 0; start < n; start += cfg.evalBatchSize, k++) {
     const rows = Array.from({ length: Math.min(cfg.evalBatchSize, n - start) }, (_, i) => start + i);
-    // Fixed masks, so every evaluation of a run (and of runs compared) scores the same tokens.
-    const batch = batchTensors(enc, rows, new Rng(deriveSeed(cfg.seed, HELD_OUT_MASKS, k)), masking, padId);
-    const both = noGrad(() => scope(() => {
-      const { loss, correct: c } = lossAndCorrect(model, batch);
-      return stack([loss, c]);
-    }));
-    const [l, c] = Array.from(await both.data());
-    both.dispose();
-    for (const x of [batch.inputs.inputIds, batch.inputs.tokenTypeIds, batch.inputs.attentionMask, batch.positions, batch.labels]) x.dispose();
+    // Fixed masks and partners, so every evaluation of a run (and of runs compared) scores the same tokens.
+    const batch = makePretrainBatch(docs, rows, new Rng(deriveSeed(cfg.seed, HELD_OUT_MASKS, k)), options);
+    const stats = noGrad(() => scope(() => lossAndStats(model, batch).stats));
+    const [l, c, nl, nc] = Array.from(await stats.data());
+    stats.dispose();
+    batch.dispose();
     lossSum += l * batch.predicted;
     correct += c;
     predicted += batch.predicted;
+    nspLossSum += nl * batch.pairs;
+    nspCorrect += nc;
+    pairs += batch.pairs;
   }
   model.train();
-  return { loss: lossSum / predicted, accuracy: correct / predicted, predicted };
+  const nspFigures = options.nextSentence && pairs > 0 ? { nextSentenceLoss: nspLossSum / pairs, nextSentenceAccuracy: nspCorrect / pairs } : {};
+  return { loss: lossSum / predicted, accuracy: correct / predicted, predicted, ...nspFigures };
 }
 
-async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<BertForMaskedLM> {
-  if ('config' in cfg.init) return BertForMaskedLM.fromConfig(cfg.init.config, { generator });
-  return BertForMaskedLM.fromPretrained(cfg.init.pretrained, { generator, warn: false });
+async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<PretrainModel> {
+  const kind = cfg.nextSentence ? BertForPreTraining : BertForMaskedLM;
+  if ('config' in cfg.init) return kind.fromConfig(cfg.init.config, { generator });
+  return kind.fromPretrained(cfg.init.pretrained, { generator, warn: false });
 }
 
 /**
@@ -176,10 +179,12 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const heldOutCount = Math.min(cfg.heldOut, Math.max(0, inputs.documents.length - cfg.batchSize));
   const trainDocs = inputs.documents.slice(0, inputs.documents.length - heldOutCount);
   if (trainDocs.length < cfg.batchSize) throw new RangeError(`pretrain: the corpus has ${trainDocs.length} training documents, fewer than one batch of ${cfg.batchSize}`);
-  const enc = encodeDocuments(trainDocs, tokenizer, cfg.maxSeqLength);
-  const heldEnc = encodeDocuments(inputs.documents.slice(trainDocs.length), tokenizer, cfg.maxSeqLength);
-  const masking = maskingOf(tokenizer, cfg.maskRate);
-  const padId = tokenizer.padId;
+  const enc = tokenizeDocuments(trainDocs, tokenizer);
+  const heldEnc = tokenizeDocuments(inputs.documents.slice(trainDocs.length), tokenizer);
+  const batchOptions: BatchOptions = {
+    masking: maskingOf(tokenizer, cfg.maskRate), padId: tokenizer.padId, clsId: tokenizer.clsId, sepId: tokenizer.sepId,
+    maxLength: cfg.maxSeqLength, nextSentence: cfg.nextSentence,
+  };
 
   const generator = new Generator(cfg.seed);
   const model = await buildModel(cfg, generator);
@@ -224,7 +229,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
     const state: PretrainState = { step, totalSteps, generator: generator.state(), configKey: key, history, tokens, seconds: elapsed() };
     await saveCheckpoint(cfg.outputDir, model, optimizer, state);
   };
-  if (step === 0) await emit({ type: 'start', totalSteps, trainDocuments: trainDocs.length, heldOutDocuments: heldEnc.inputIds.length, parameters: model.numParameters() });
+  if (step === 0) await emit({ type: 'start', totalSteps, trainDocuments: trainDocs.length, heldOutDocuments: heldEnc.a.length, parameters: model.numParameters() });
 
   const perEpoch = Math.floor(trainDocs.length / cfg.batchSize);
   let orderEpoch = -1;
@@ -239,7 +244,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
       orderEpoch = epoch;
     }
     const first = (step % perEpoch) * cfg.batchSize;
-    const batch = batchTensors(enc, order.slice(first, first + cfg.batchSize), new Rng(deriveSeed(cfg.seed, MASKS, step)), masking, padId);
+    const batch = makePretrainBatch(enc, order.slice(first, first + cfg.batchSize), new Rng(deriveSeed(cfg.seed, MASKS, step)), batchOptions);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
     const next = step + 1;
     const logNow = next % LOG_EVERY === 0 || next === totalSteps;
@@ -249,21 +254,21 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
     const evalNow = cfg.evalEvery > 0 && next % cfg.evalEvery === 0 && next < totalSteps;
     const guardNow = logNow || saveNow || evalNow || next === end;
     const stats = scope(() => {
-      const { loss, correct } = lossAndCorrect(model, batch);
+      const { loss, stats } = lossAndStats(model, batch);
       loss.backward();
       optimizer.step(lr);
       optimizer.zeroGrad();
-      return guardNow ? stack([loss, correct]) : null;
+      return guardNow ? stats : null;
     });
-    for (const x of [batch.inputs.inputIds, batch.inputs.tokenTypeIds, batch.inputs.attentionMask, batch.positions, batch.labels]) x.dispose();
+    batch.dispose();
     step++;
     tokens += batch.tokens;
     if (stats) {
-      const [loss, correct] = Array.from(await stats.data());
+      const [loss, correct, nspLoss, nspCorrect] = Array.from(await stats.data());
       stats.dispose();
       const gradNorm = await optimizer.lastGradNorm();
       try {
-        assertFinite({ 'masked-LM loss': loss, 'gradient norm': gradNorm }, { step, what: 'pre-training' });
+        assertFinite({ 'masked-LM loss': loss, 'next-sentence loss': nspLoss, 'gradient norm': gradNorm }, { step, what: 'pre-training' });
       } catch (e) {
         // The last good checkpoint stays as it is, and no model is written.
         optimizer.dispose();
@@ -272,20 +277,21 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
       }
       if (logNow) {
         const seconds = elapsed();
-        await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
+        const nsp = cfg.nextSentence && batch.pairs > 0 ? { nextSentenceLoss: nspLoss, nextSentenceAccuracy: nspCorrect / batch.pairs } : {};
+        await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, ...nsp, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
         progress?.update(step, { loss, acc: (correct / batch.predicted).toFixed(3) });
       }
     }
     if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0 && step < totalSteps) {
-      const h = await evaluateHeldOut(model, heldEnc, cfg, masking, padId);
+      const h = await evaluateHeldOut(model, heldEnc, cfg, batchOptions);
       await emit({ type: 'eval', step, ...h });
     }
     if (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0 && step < totalSteps) await checkpoint();
   }
-  let heldOut = { loss: NaN, accuracy: NaN };
+  let heldOut: PretrainResult['heldOut'] = { loss: NaN, accuracy: NaN };
   if (step >= totalSteps) {
-    const h = await evaluateHeldOut(model, heldEnc, cfg, masking, padId);
-    heldOut = { loss: h.loss, accuracy: h.accuracy };
+    const h = await evaluateHeldOut(model, heldEnc, cfg, batchOptions);
+    heldOut = { loss: h.loss, accuracy: h.accuracy, ...(h.nextSentenceAccuracy === undefined ? {} : { nextSentenceAccuracy: h.nextSentenceAccuracy }) };
     await emit({ type: 'eval', step, ...h });
   }
   await checkpoint();

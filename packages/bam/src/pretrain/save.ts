@@ -1,4 +1,4 @@
-import type { BertForMaskedLM, BertTokenizer } from '@bamgpu/bert/node';
+import type { BertForMaskedLM, BertForPreTraining, BertTokenizer } from '@bamgpu/bert/node';
 
 /** The tokenizer's vocabulary as vocab.txt text, one token a line in id order. */
 export function vocabText(tokenizer: BertTokenizer): string {
@@ -6,7 +6,7 @@ export function vocabText(tokenizer: BertTokenizer): string {
 }
 
 /** Writes a pre-trained model as a Hugging Face folder with its vocab.txt, ready for fine-tuning. */
-export async function savePretrainedEncoder(model: BertForMaskedLM, tokenizer: BertTokenizer, dir: string): Promise<void> {
+export async function savePretrainedEncoder(model: BertForMaskedLM | BertForPreTraining, tokenizer: BertTokenizer, dir: string): Promise<void> {
   model.assets.set('vocab.txt', vocabText(tokenizer));
   await model.save(dir);
 }

@@ -5,8 +5,9 @@
  *
  * Like BERT's corpus, which is documents of consecutive sentences, each item
  * is a short "document": one sentence, or two in a row, where the second
- * continues the first (the same clause after 1–4 random edits of any kind)
- * or moves on (an unrelated sentence). Every sentence is well-formed, as
+ * continues the first (the same clause after 1–4 random edits of any kind).
+ * Random second sentences are the pre-trainer's business (BERT's
+ * next-sentence task draws them from other documents). Every sentence is well-formed, as
  * published text mostly is. No sentence of any task's dev or test split
  * occurs in it, so pre-training never sees an evaluation sentence.
  */
@@ -29,8 +30,6 @@ export interface CorpusOptions {
 
 /** Share of two-sentence documents, as BERT's inputs are mostly two segments. */
 export const CORPUS_PAIR_RATE = 0.5;
-/** Share of two-sentence documents whose second sentence is unrelated (BERT's random next sentence). */
-export const CORPUS_UNRELATED_RATE = 0.5;
 const MAX_CONTINUATION_EDITS = 4;
 const ANY_EDIT = editOptions(PHRASE_EDIT_KINDS, ['np1', 'np2'], [...CLAUSE_EDIT_KINDS, 'voice-swap', 'role-swap']);
 /** Bound on redraws of one document, so a suite that excluded everything could not loop forever. */
@@ -54,12 +53,8 @@ function drawDocument(rng: Rng): CorpusDocument {
   const first = sampleClause(rng);
   if (!rng.chance(CORPUS_PAIR_RATE)) return { textA: renderClause(first) };
   let second = first;
-  if (rng.chance(CORPUS_UNRELATED_RATE)) {
-    second = sampleClause(rng);
-  } else {
-    const edits = 1 + rng.int(MAX_CONTINUATION_EDITS);
-    for (let i = 0; i < edits; i++) second = sampleEdit(rng, second, ANY_EDIT)?.result ?? second;
-  }
+  const edits = 1 + rng.int(MAX_CONTINUATION_EDITS);
+  for (let i = 0; i < edits; i++) second = sampleEdit(rng, second, ANY_EDIT)?.result ?? second;
   return { textA: renderClause(first), textB: renderClause(second) };
 }
 

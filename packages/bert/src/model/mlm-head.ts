@@ -54,3 +54,19 @@ export class BertOnlyMLMHead extends Module {
     this.predictions = new BertLMPredictionHead(config, decoderWeight, options);
   }
 }
+
+/**
+ * Hugging Face's BertPreTrainingHeads: the masked-LM head `predictions.…`
+ * and the next-sentence head `seq_relationship` (a Linear H → 2 on the
+ * pooled output: index 0 "B follows A", 1 "B is a random sentence").
+ */
+export class BertPreTrainingHeads extends Module {
+  predictions: BertLMPredictionHead;
+  seq_relationship: Linear;
+
+  constructor(config: BertConfig, decoderWeight: () => Tensor, options: BertBuildOptions = {}) {
+    super();
+    this.predictions = new BertLMPredictionHead(config, decoderWeight, options);
+    this.seq_relationship = new Linear(config.hiddenSize, 2, { runtime: options.runtime, generator: options.generator, initStd: config.initializerRange });
+  }
+}

@@ -1,0 +1,83 @@
+import { tensor, type Tensor } from '@bamgpu/core';
+import type { Rng } from '../train/rng.js';
+import { frame, type TokenizedDocuments } from './documents.js';
+import { maskRows, type MaskingOptions } from './masking.js';
+
+export interface BatchOptions {
+  masking: MaskingOptions;
+  padId: number;
+  clsId: number;
+  sepId: number;
+  maxLength: number;
+  /**
+   * BERT's next-sentence task: each two-segment document keeps its second
+   * segment (label 0) or, with probability 1/2, gets another document's
+   * (label 1). One-segment documents take no part (label -100).
+   */
+  nextSentence: boolean;
+}
+
+/** One pre-training batch on the GPU. */
+export interface PretrainBatch {
+  inputs: { inputIds: Tensor; tokenTypeIds: Tensor; attentionMask: Tensor };
+  /** Flat positions b·T + t of the tokens to predict, and their original ids. */
+  positions: Tensor;
+  labels: Tensor;
+  /** int32 [B] next-sentence labels (0, 1, -100), or null when no row takes part. */
+  nextSentenceLabels: Tensor | null;
+  predicted: number;
+  pairs: number;
+  /** Tokens in the batch, padding excluded. */
+  tokens: number;
+  dispose(): void;
+}
+
+/** Frames, (optionally) shuffles second segments, masks and uploads the documents `rows`; every draw comes from `rng`. */
+export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly number[], rng: Rng, o: BatchOptions): PretrainBatch {
+  const nsp: number[] = [];
+  const framed = rows.map((r) => {
+    let second = docs.b[r];
+    let label = -100;
+    if (o.nextSentence && second !== null) {
+      label = 0;
+      if (rng.next() < 0.5) {
+        let other = rng.int(docs.a.length);
+        if (other === r) other = (other + 1) % docs.a.length;
+        second = docs.b[other] ?? docs.a[other];
+        label = 1;
+      }
+    }
+    nsp.push(label);
+    return frame(docs.a[r], second, o.maxLength, o.clsId, o.sepId);
+  });
+  const t = Math.max(...framed.map((f) => f.inputIds.length));
+  const masked = maskRows(framed.map((f) => f.inputIds), t, rng, o.masking);
+  const b = rows.length;
+  const idArr = new Int32Array(b * t).fill(o.padId);
+  const typeArr = new Int32Array(b * t);
+  const maskArr = new Int32Array(b * t);
+  let tokens = 0;
+  framed.forEach((f, i) => {
+    idArr.set(masked.inputIds[i], i * t);
+    typeArr.set(f.tokenTypeIds, i * t);
+    maskArr.fill(1, i * t, i * t + f.inputIds.length);
+    tokens += f.inputIds.length;
+  });
+  const pairs = nsp.filter((l) => l !== -100).length;
+  const made: Tensor[] = [];
+  const up = (data: Int32Array, shape: number[]) => {
+    const x = tensor(data, shape);
+    made.push(x);
+    return x;
+  };
+  return {
+    inputs: { inputIds: up(idArr, [b, t]), tokenTypeIds: up(typeArr, [b, t]), attentionMask: up(maskArr, [b, t]) },
+    positions: up(Int32Array.from(masked.positions), [masked.positions.length]),
+    labels: up(Int32Array.from(masked.labels), [masked.labels.length]),
+    nextSentenceLabels: pairs > 0 ? up(Int32Array.from(nsp), [b]) : null,
+    predicted: masked.positions.length,
+    pairs,
+    tokens,
+    dispose: () => made.forEach((x) => x.dispose()),
+  };
+}
