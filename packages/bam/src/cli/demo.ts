@@ -21,6 +21,7 @@ const SPECS: OptionSpec[] = [
   { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', default: R.corpusSize, rule: positiveInt },
   { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps, rule: positiveInt },
   { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr, rule: num({ above: 0, max: 1 }) },
+  { name: 'next-sentence', type: 'bool', help: "pre-train with BERT's next-sentence task too", default: R.nextSentence },
   { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
   { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
@@ -50,6 +51,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
     corpusSize: Number(o['corpus-size']),
     pretrainSteps: Number(o['pretrain-steps']),
     pretrainLr: Number(o['pretrain-lr']),
+    nextSentence: Boolean(o['next-sentence']),
     epochs: Number(o.epochs),
     learningRate: Number(o.lr),
   };
@@ -58,7 +60,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
   const a = rt.adapter;
   console.log(`adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ')}${a.isCPU ? ' (runs on the CPU)' : ''}`);
   const out = String(o.out);
-  const { result, levels } = await runDemoPipeline({
+  const { result, references } = await runDemoPipeline({
     recipe,
     dataSeed: Number(o.seed),
     seeds: Array.from({ length: nSeeds }, (_, i) => i),
@@ -70,9 +72,6 @@ export async function demo(argv: readonly string[]): Promise<void> {
   });
   const seedNote = nSeeds === 1 ? 'one seed — for significance use --seeds N' : `mean ± std over ${nSeeds} seeds`;
   console.log(`\nDev results (headline metric ×100; ${seedNote}):\n`);
-  console.log(formatTable(result, [
-    { label: 'chance', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.chance])) },
-    { label: 'ceiling', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.ceiling])) },
-  ]));
+  console.log(formatTable(result, references));
   console.log(`\nadapter: ${a.description || a.device}; total time ${fmtTime((performance.now() - t0) / 1000)}; results, logs and plots in ${join(out)}`);
 }

@@ -10,7 +10,7 @@ import { referenceLevels, type ReferenceLevels } from '../synthetic/levels.js';
 import { DEFAULT_TRAIN_CONFIG } from '../train/config.js';
 import { fromSynthetic } from '../train/task.js';
 import type { DemoRecipe } from './demo-recipe.js';
-import { runExperiment, type ExperimentResult } from './experiment.js';
+import { runExperiment, type ExperimentResult, type ReferenceRows } from './experiment.js';
 import type { MethodName } from './methods.js';
 
 export interface DemoPipelineOptions {
@@ -30,6 +30,8 @@ export interface DemoPipelineOptions {
 export interface DemoPipelineResult {
   result: ExperimentResult;
   levels: Map<string, ReferenceLevels>;
+  /** The chance and ceiling rows of the table. */
+  references: ReferenceRows;
   pretrained: { dir: string; reused: boolean; seconds: number; heldOutAccuracy: number; tokensPerSecond: number };
 }
 
@@ -62,6 +64,7 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     steps: r.pretrainSteps,
     learningRate: r.pretrainLr,
     batchSize: r.pretrainBatchSize,
+    nextSentence: r.nextSentence,
     maxSeqLength: r.maxSeqLength,
     seed: o.dataSeed,
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
@@ -74,7 +77,7 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
   if (reused) {
     o.log(`pre-training: reusing the encoder pre-trained with the same settings in ${dir}`);
   } else {
-    o.log(`pre-training: masked LM on ${r.corpusSize} documents of the suite's unlabelled corpus, ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
+    o.log(`pre-training: masked LM${r.nextSentence ? ' and next sentence' : ''} on ${r.corpusSize} documents of the suite's unlabelled corpus, ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
     const documents = generatePretrainingCorpus(suite, { size: r.corpusSize });
     const p = await pretrain({ documents, tokenizer, config: { ...pretrainConfig, outputDir: dir, resume: true, progress: o.progress, label: 'pretrain' } });
     await savePretrainedEncoder(p.model, tokenizer, join(dir, 'model'));
@@ -82,6 +85,11 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
   }
   const summary = await pretrainSummary(dir);
   o.log(`pre-training: held-out masked-token accuracy ${(100 * summary.heldOutAccuracy).toFixed(1)}%, ${Math.round(summary.tokensPerSecond)} tokens/s${reused ? ' (when it was made)' : ''}`);
+  const levels = referenceLevels(suite);
+  const references: ReferenceRows = [
+    { label: 'chance', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.chance])) },
+    { label: 'ceiling', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.ceiling])) },
+  ];
   const result = await runExperiment({
     tasks,
     tokenizer,
@@ -98,7 +106,9 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     methods: o.methods,
     seeds: o.seeds,
     outDir: o.out,
+    references,
+    provenance: { recipe: r, dataSeed: o.dataSeed, pretrained: { settings, ...summary } },
     log: o.log,
   });
-  return { result, levels: referenceLevels(suite), pretrained: { dir, reused, ...summary } };
+  return { result, levels, references, pretrained: { dir, reused, ...summary } };
 }

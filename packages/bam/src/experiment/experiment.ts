@@ -23,6 +23,10 @@ export interface ExperimentOptions {
   multi?: Partial<TrainConfig>;
   methods: readonly MethodName[];
   seeds: readonly number[];
+  /** Rows printed under the methods in table.md and kept in results.json (e.g. chance and ceiling). */
+  references?: ReferenceRows;
+  /** How the results were made (the command, the recipe), kept in results.json. */
+  provenance?: Record<string, unknown>;
   /** Where results.json, table.md and the SVG plots go. */
   outDir?: string;
   /** Progress lines. */
@@ -196,8 +200,8 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 
 async function writeOutputs(dir: string, o: ExperimentOptions, result: ExperimentResult): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeAtomic(join(dir, 'results.json'), JSON.stringify({ methods: o.methods, seeds: o.seeds, tasks: result.taskNames, metricOf: result.metricOf, table: result.table, runs: result.runs }, null, 1));
-  await writeAtomic(join(dir, 'table.md'), `\`\`\`\n${formatTable(result)}\n\`\`\`\n`);
+  await writeAtomic(join(dir, 'results.json'), JSON.stringify({ ...o.provenance, methods: o.methods, seeds: o.seeds, tasks: result.taskNames, metricOf: result.metricOf, references: o.references ?? [], table: result.table, runs: result.runs }, null, 1));
+  await writeAtomic(join(dir, 'table.md'), `\`\`\`\n${formatTable(result, o.references)}\n\`\`\`\n`);
   // Curves of the first seed: λ, training loss, and each task's dev metric.
   const seed = o.seeds[0];
   const multiRuns = result.runs.filter((r) => r.seed === seed && r.method !== 'single');

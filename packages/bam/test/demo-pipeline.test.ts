@@ -1,0 +1,60 @@
+/**
+ * The demo's pipeline at tiny size: pre-training runs once per settings and
+ * is reused (and says so), every run evaluates dev several times so the
+ * plots are curves, and the outputs carry the chance and ceiling rows.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { initNode } from '@bamgpu/core/node';
+import { DEMO_RECIPE } from '../src/experiment/demo-recipe.js';
+import { runDemoPipeline } from '../src/experiment/demo-pipeline.js';
+import { formatTable } from '../src/experiment/experiment.js';
+
+let dir: string;
+beforeAll(async () => {
+  await initNode();
+  dir = await mkdtemp(join(tmpdir(), 'bam-demo-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const recipe = { ...DEMO_RECIPE, scale: 0.02, hidden: 16, layers: 1, corpusSize: 120, pretrainSteps: 4, pretrainBatchSize: 16, epochs: 2, evalCount: 3 };
+
+test('pre-trains once, reuses the encoder, draws curves and prints chance and ceiling', async () => {
+  const lines: string[] = [];
+  const run = (out: string) => runDemoPipeline({ recipe, dataSeed: 0, seeds: [0], methods: ['single', 'multi', 'bam'], out: join(dir, out), cacheDir: join(dir, 'cache'), progress: false, log: (l) => lines.push(l) });
+  const first = await run('a');
+  expect(first.pretrained.reused).toBe(false);
+  const second = await run('b');
+  expect(second.pretrained.reused).toBe(true);
+  expect(second.pretrained.dir).toBe(first.pretrained.dir);
+  expect(lines.some((l) => l.includes('reusing the encoder pre-trained with the same settings'))).toBe(true);
+  expect(await readdir(join(dir, 'cache'))).toHaveLength(1);
+  // A pipeline fine-tuned from the same cached encoder with the same seed gives the same table.
+  expect(formatTable(second.result, second.references)).toBe(formatTable(first.result, first.references));
+
+  const table = formatTable(first.result, first.references);
+  expect(table).toMatch(/^chance /m);
+  expect(table).toMatch(/^ceiling /m);
+  // Every run (each Single task, Multi, BAM) evaluated dev evalCount times (or at every step of a shorter run).
+  for (const r of first.result.runs) {
+    for (const [name, h] of Object.entries(r.histories)) {
+      const start = h.find((e) => e.type === 'start');
+      const total = start && start.type === 'start' ? start.totalSteps : 0;
+      expect(total, `${r.method} ${name}`).toBeGreaterThan(0);
+      expect(h.filter((e) => e.type === 'eval').length, `${r.method} ${name}`).toBeGreaterThanOrEqual(Math.min(recipe.evalCount, total));
+    }
+  }
+  const saved = JSON.parse(await readFile(join(dir, 'a', 'results.json'), 'utf8'));
+  expect(saved.references.map((r: { label: string }) => r.label)).toEqual(['chance', 'ceiling']);
+  expect(saved.recipe).toMatchObject({ hidden: 16, nextSentence: true });
+  expect(await readFile(join(dir, 'a', 'table.md'), 'utf8')).toContain('ceiling');
+  const svg = await readFile(join(dir, 'a', 'dev-syn-sentiment.svg'), 'utf8');
+  // Each method's series is a path through several points: a curve, not a dot.
+  const paths = [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => (m[1].match(/L/g) ?? []).length);
+  expect(paths).toHaveLength(3);
+  for (const segments of paths) expect(segments).toBeGreaterThanOrEqual(1);
+});
