@@ -19,8 +19,20 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>
   demo: { run: demo, help: 'the whole pipeline on the embedded synthetic suite (Single / Multi / BAM table)' },
 };
 
+/** The package's version, from its package.json (dist/cli/main.js → ../../package.json). */
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  // `-h` is `--help` for every command, as users of any CLI expect.
+  const [cmd, ...rest] = argv.map((a) => (a === '-h' ? '--help' : a));
+  if (cmd === '--version' || cmd === '-V') {
+    console.log(await version());
+    return 0;
+  }
   if (!cmd || cmd === '--help' || cmd === 'help') {
     console.log(`usage: bam <command> [options]\n\ncommands:\n${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(12)}${c.help}`).join('\n')}\n\nbam <command> --help for a command's options.`);
     return cmd ? 0 : 2;

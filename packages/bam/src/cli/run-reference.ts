@@ -57,14 +57,17 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
  * command, directory layout, hparam keys and output files, on WebGPU.
  */
 export async function runReference(argv: readonly string[]): Promise<void> {
-  if (argv.length < 3 || argv.includes('--help')) {
-    throw new UsageError(
-      "usage: bam run <model_name> <bam_dir> '<json hparams>'\n\n" +
-        'A drop-in for `python -m bam.run_classifier`: reads $BAM_DIR/glue_data/<task>, $BAM_DIR/pretrained_models/<name>,\n' +
-        'writes $BAM_DIR/models/<model_name>/{results.txt,results.pkl,outputs/<task>_train_predictions_<trial>.pkl,…}.\n' +
-        'See docs/bam-reference.md for every hparam key.',
-    );
+  const help =
+    "usage: bam run <model_name> <bam_dir> '<json hparams>'\n\n" +
+    'A drop-in for `python -m bam.run_classifier`: reads $BAM_DIR/glue_data/<task>, $BAM_DIR/pretrained_models/<name>,\n' +
+    'writes $BAM_DIR/models/<model_name>/{results.txt,results.pkl,outputs/<task>_train_predictions_<trial>.pkl,…}.\n' +
+    'See docs/bam-reference.md for every hparam key.';
+  // Asked-for help goes to stdout with success, as every other command's; a missing argument is a usage error.
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(help);
+    return;
   }
+  if (argv.length < 3) throw new UsageError(help);
   if (argv.length > 3) throw new UsageError(`bam run: takes exactly 3 arguments (model_name, bam_dir, JSON hparams), got ${argv.length}: ${argv.map((a) => JSON.stringify(a)).join(' ')}`);
   const [modelName, bamDir, json] = argv;
   const h = resolveReferenceHparams(modelName, json);
