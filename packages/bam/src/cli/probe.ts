@@ -1,6 +1,7 @@
 import { initNode } from '@bamgpu/core/node';
 import { BertModel, BertMultiTask } from '@bamgpu/bert/node';
 import { encoderFeatures, linearProbe } from '../pretrain/probe.js';
+import { synonymProbe, type SynonymProbeRow } from '../pretrain/synonym-probe.js';
 import { headline } from '../train/evaluate.js';
 import { featurize } from '../train/features.js';
 import { numOutputs } from '../train/task.js';
@@ -64,6 +65,19 @@ export async function probeCommand(argv: readonly string[]): Promise<void> {
       cells.push((100 * headline(task, linearProbe(task, train, dev, Number(o.lambda)))).toFixed(1));
     }
     console.log([task.name, task.metrics[0], ...cells].join('\t'));
+  }
+  if (String(o.data) === 'synthetic') {
+    console.log(`\nSynonyms in the word table: is a word's synonym its nearest neighbour (cosine of input embeddings)?\n`);
+    console.log(['part of speech', 'pairs', ...encoders.map(([n]) => `${n}: nearest / MRR`), 'chance (nearest)'].join('\t'));
+    const rows: SynonymProbeRow[][] = [];
+    for (const [, bert] of encoders) {
+      const table = (await bert.embeddings.word_embeddings.weight.data()) as Float32Array;
+      rows.push(synonymProbe(table, trained.config.hiddenSize, (w) => tokenizer.convertTokensToIds([w])[0] === tokenizer.unkId ? -1 : tokenizer.convertTokensToIds([w])[0]));
+    }
+    rows[0].forEach((r, i) => {
+      const cells = rows.map((rs) => `${(100 * rs[i].nearest).toFixed(0)}% / ${rs[i].meanReciprocalRank.toFixed(2)}`);
+      console.log([r.partOfSpeech, r.pairs, ...cells, `${(100 * r.chance).toFixed(0)}%`].join('\t'));
+    });
   }
   trained.dispose();
   random?.dispose();
