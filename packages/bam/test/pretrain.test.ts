@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initNode } from '@bamgpu/core/node';
 import { BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertTokenizer, bertConfig } from '@bamgpu/bert/node';
 import { main } from '../src/cli/main.js';
+import { GLUE_FIXTURE_FILES, writeGlueFixtures } from './helpers/glue-fixtures.js';
 import { DEFAULT_PRETRAIN_CONFIG, type PretrainConfig } from '../src/pretrain/config.js';
 import { pretrain } from '../src/pretrain/pretrainer.js';
 import { generatePretrainingCorpus, generateSyntheticGlue } from '../src/synthetic/index.js';
@@ -112,6 +113,17 @@ test('bam pretrain writes an HF folder that BertForSequenceClassification loads 
   expect(await readFile(join(out, 'model', 'vocab.txt'), 'utf8')).toBe(suite.vocabTxt());
   clf.dispose();
   start.dispose();
+});
+
+test('bam pretrain takes the training texts of GLUE folders as its corpus (pairs as two segments)', async () => {
+  const glue = await writeGlueFixtures(join(dir, 'glue'));
+  const out = join(dir, 'glue-out');
+  const code = await main(['pretrain', '--out', out, '--corpus', glue, '--tasks', 'CoLA,MRPC,STS-B', '--model', join(dir, 'vocab'), '--steps', '2', '--batch-size', '2', '--held-out', '0', '--quiet']);
+  expect(code).toBe(0);
+  const log = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  // Every training row of the three tasks, and no dev or test row.
+  const rows = (t: string) => GLUE_FIXTURE_FILES[`${t}/train.tsv`].trim().split('\n').length - (t === 'CoLA' ? 0 : 1);
+  expect(log[0]).toMatchObject({ type: 'start', trainDocuments: rows('CoLA') + rows('MRPC') + rows('STS-B'), heldOutDocuments: 0 });
 });
 
 test('a diverging run stops at the first non-finite loss, keeps its last good checkpoint and writes no model', async () => {
