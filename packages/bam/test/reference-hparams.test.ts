@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { EXTENSION_HPARAMS, HparamsError, referenceDefaults, resolveReferenceHparams } from '../src/cli/reference-hparams.js';
 import { referenceLayerCount, referenceTokenizer, referenceTrainConfig } from '../src/cli/run-reference.js';
+import { parseArgs } from '../src/cli/args.js';
+import { TRAIN_OPTION_SPECS, applyTrainFlags } from '../src/cli/train-options.js';
+import { DEFAULT_TRAIN_CONFIG } from '../src/train/config.js';
+import { validateConfigFile } from '../src/train/validate-config.js';
 import { SettingsError } from '../src/settings/rules.js';
 
 describe('hparams as configure.py applies them', () => {
@@ -101,4 +105,14 @@ test('docs/bam-reference.md tables every hparam key once, in the group its handl
   // Keys the reference itself never reads beyond their own setting (pretrained) or that only matter on a TPU.
   const noEffect = rows.filter(([, g]) => g === 'no effect').map(([k]) => k).sort();
   expect(noEffect).toEqual(['eval_batch_size', 'gcp_project', 'iterations_per_loop', 'num_tpu_cores', 'pretrained', 'tpu_name', 'tpu_zone', 'use_tfrecords_if_existing', 'use_tpu'].sort());
+});
+
+test("bam train / bam experiment keep Hugging Face's schedule unless --schedule bert or a config file's \"schedule\" says otherwise", () => {
+  const parsed = (argv: string[]) => applyTrainFlags(DEFAULT_TRAIN_CONFIG, parseArgs(argv, TRAIN_OPTION_SPECS, 't').options);
+  expect(parsed([]).schedule).toBeUndefined(); // the trainer reads undefined as 'hf'
+  expect(DEFAULT_TRAIN_CONFIG.schedule).toBeUndefined();
+  expect(parsed(['--schedule', 'bert']).schedule).toBe('bert');
+  expect(() => parsed(['--schedule', 'cosine'])).toThrow(/--schedule.*must be one of hf, bert/);
+  expect(validateConfigFile({ schedule: 'bert' }, 'c.json').schedule).toBe('bert');
+  expect(() => validateConfigFile({ schedule: 'linear' }, 'c.json')).toThrow(/--config c\.json: schedule must be one of hf, bert/);
 });
