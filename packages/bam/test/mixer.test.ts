@@ -61,6 +61,39 @@ describe('TaskMixer', () => {
     const slots = Array.from({ length: 5 }, () => m.next()).flat();
     expect(slots.filter((s) => s?.task === 1)).toHaveLength(10);
   });
+
+  // 13 examples, batch 4: 16 slots per pass, 3 of them padding.
+  const passes = (opts: { reshuffleEachEpoch?: boolean; seed?: number }) => {
+    const m = new TaskMixer(['a'], [13], { strategy: 'reference', alpha: 0.75, batchSize: 4, epochs: 3, seed: opts.seed ?? 1, reshuffleEachEpoch: opts.reshuffleEachEpoch });
+    const flat = Array.from({ length: m.plan.totalSteps }, () => m.next()).flat();
+    return [0, 1, 2].map((e) => flat.slice(16 * e, 16 * (e + 1)).map((s) => (s === null ? -1 : s.index)));
+  };
+
+  test('reference, default (bam train): one order every pass, the padding slots at its end', () => {
+    const [e0, e1, e2] = passes({});
+    expect(e1).toEqual(e0);
+    expect(e2).toEqual(e0);
+    expect(e0.slice(13)).toEqual([-1, -1, -1]);
+  });
+
+  test('reference with reshuffleEachEpoch (bam run): padding shuffled in, every pass a new order of the same slots', () => {
+    // preprocessing shuffles the padding records with the data; here each pass is also reshuffled.
+    for (const seed of [1, 2, 3]) {
+      const [e0, e1, e2] = passes({ reshuffleEachEpoch: true, seed });
+      for (const e of [e0, e1, e2]) expect([...e].sort((x, y) => x - y)).toEqual([-1, -1, -1, ...Array.from({ length: 13 }, (_, i) => i)]);
+      expect(e1).not.toEqual(e0);
+      expect(e2).not.toEqual(e1);
+    }
+    // Over several seeds the padding does not always sit at the end.
+    const lastThree = [1, 2, 3, 4].map((seed) => passes({ reshuffleEachEpoch: true, seed })[0].slice(13).join());
+    expect(lastThree.some((t) => t !== '-1,-1,-1')).toBe(true);
+    // A resumed mixer (its state only) continues with the same orders.
+    const a = new TaskMixer(['a'], [13], { strategy: 'reference', alpha: 0.75, batchSize: 4, epochs: 3, seed: 1, reshuffleEachEpoch: true });
+    for (let i = 0; i < 5; i++) a.next();
+    const b = new TaskMixer(['a'], [13], { strategy: 'reference', alpha: 0.75, batchSize: 4, epochs: 3, seed: 1, reshuffleEachEpoch: true });
+    b.setState(a.state());
+    expect(Array.from({ length: 7 }, () => b.next())).toEqual(Array.from({ length: 7 }, () => a.next()));
+  });
 });
 
 describe('layer-wise learning rates (BERT names)', () => {

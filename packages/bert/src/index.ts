@@ -12,7 +12,7 @@ export { BertForSequenceClassification, type SequenceClassifierOutput } from './
 export { BertForMaskedLM, TIED_MLM_KEYS, TIED_MLM_WEIGHTS, type MaskedLMOutput, type MaskedLMForwardOptions } from './model/masked-lm.js';
 export { BertForPreTraining, type PreTrainingOutput } from './model/pretraining.js';
 export { BertMultiTask, TASKS_CONFIG_KEY, type MultiTaskOutput, type MultiTaskPretrainedOptions } from './model/multi-task.js';
-export { TaskHeads, type TaskSpec } from './model/task-heads.js';
+export { TaskHeads, type HeadInit, type TaskHeadsOptions, type TaskSpec } from './model/task-heads.js';
 export { BertInputError, type BertInputs } from './model/inputs.js';
 export type { BertBuildOptions } from './model/options.js';
 export { CheckpointError } from './checkpoint/errors.js';

@@ -71,6 +71,25 @@ describe('BertMultiTask', () => {
     model.dispose();
   });
 
+  test("headInit 'glorot-uniform': U(±√(6/(in+out))) weights and zero bias (tf.layers.dense, the BAM reference's heads); default N(0, 0.02)", async () => {
+    const config = bertConfig({ vocabSize: 60, hiddenSize: 64, numHiddenLayers: 1, numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 24 });
+    const glorot = BertMultiTask.fromConfig(config, [{ name: 'mnli', numLabels: 3 }], { headInit: 'glorot-uniform' });
+    const normal = BertMultiTask.fromConfig(config, [{ name: 'mnli', numLabels: 3 }]);
+    const bound = Math.sqrt(6 / (64 + 3));
+    const w = [...((await glorot.heads.head('mnli').weight.data()) as Float32Array)];
+    expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
+    // 192 uniform draws: the largest is near the bound, the variance near bound²/3.
+    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.9 * bound);
+    const variance = w.reduce((a, x) => a + x * x, 0) / w.length;
+    expect(variance / (bound * bound / 3)).toBeGreaterThan(0.75);
+    expect(variance / (bound * bound / 3)).toBeLessThan(1.25);
+    expect([...((await glorot.heads.head('mnli').bias!.data()) as Float32Array)]).toEqual([0, 0, 0]);
+    const n = [...((await normal.heads.head('mnli').weight.data()) as Float32Array)];
+    expect(Math.max(...n.map(Math.abs))).toBeLessThan(0.1); // 0.02·5 sigma
+    glorot.dispose();
+    normal.dispose();
+  });
+
   test('gradients reach the encoder and every head', async () => {
     const model = BertMultiTask.fromConfig(bertConfig({ vocabSize: 60, hiddenSize: 32, numHiddenLayers: 1, numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 24 }), TASKS);
     const inputs = batch();

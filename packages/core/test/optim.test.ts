@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { AdamW, clipGradNorm, linearWarmupDecay, layerwiseMultiplier, memory, parameter, scope, tensor } from '@bamgpu/core';
+import { AdamW, bertWarmupDecay, clipGradNorm, linearWarmupDecay, layerwiseMultiplier, lrSchedule, memory, parameter, scope, tensor } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { ADAMW_CASES, adamwCaseLabel, checkAdamW } from './helpers/adamw-check.js';
 import { expectClose } from './helpers/check.js';
@@ -53,6 +53,18 @@ describe('schedules and clipping', () => {
     expect(linearWarmupDecay(55, 100)).toBeCloseTo(0.5);
     expect(linearWarmupDecay(100, 100)).toBe(0);
     expect(layerwiseMultiplier(3, 0.9)).toBeCloseTo(0.729);
+  });
+
+  test("BERT's schedule (the BAM reference's): warm-up replaces a decay of 1 - s/T over all T steps", () => {
+    // optimization.create_optimizer: polynomial_decay(lr, s, T, power=1) = lr·(1 − s/T);
+    // for s < W = int(T·0.1), lr·s/W instead. The audit's step 9 of 20 (W = 2):
+    expect(bertWarmupDecay(9, 20)).toBeCloseTo(1 - 9 / 20, 12); // 5.500e-5 at lr 1e-4
+    expect(linearWarmupDecay(9, 20)).toBeCloseTo((20 - 9) / (20 - 2), 12); // 6.111e-5: Hugging Face's
+    expect([0, 1, 2, 19, 20].map((s) => bertWarmupDecay(s, 20))).toEqual([0, 0.5, 1 - 2 / 20, 1 - 19 / 20, 0]);
+    // No warm-up when int(T·f) is 0: the decay from step 0.
+    expect(bertWarmupDecay(0, 5)).toBe(1);
+    expect(lrSchedule('bert')).toBe(bertWarmupDecay);
+    expect(lrSchedule('hf')).toBe(linearWarmupDecay);
   });
 
   test('clipGradNorm scales to the max norm and returns the norm', async () => {

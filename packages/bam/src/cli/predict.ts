@@ -2,8 +2,9 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initNode } from '@bamgpu/core/node';
 import { BertMultiTask } from '@bamgpu/bert/node';
-import { formatSubmission } from '../glue/submission.js';
-import { glueTestSplits, resolveGlueTask } from '../glue/tasks.js';
+import { formatSubmission, submissionSplit } from '../glue/submission.js';
+import type { GlueTaskSpec } from '../glue/task-spec.js';
+import { predictedTestSplits } from '../glue/tasks.js';
 import { writePickle, type PickleValue } from '../io/pickle.js';
 import { scoreTask } from '../train/evaluate.js';
 import { featurize } from '../train/features.js';
@@ -94,12 +95,13 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
     await rename(tmp, join(out, name));
   };
   for (const [i, task] of tasks.entries()) {
-    const splits: { name: string; examples: TrainTask['dev'] }[] = [];
+    // `source`: the task whose layout and submission file the rows have (AX for MNLI's diagnostic set).
+    const splits: { name: string; examples: TrainTask['dev']; source?: { task: GlueTaskSpec; split: string } }[] = [];
     if (o.split === 'dev') splits.push({ name: 'dev', examples: task.dev });
     else if (o.data === 'synthetic') splits.push({ name: 'test', examples: task.test });
-    else for (const s of glueTestSplits(resolveGlueTask(task.name))) {
+    else for (const s of predictedTestSplits(task.name)) {
       try {
-        splits.push({ name: s.name, examples: await readSplit(String(o.data), resolveGlueTask(task.name), s.name) });
+        splits.push({ name: s.name, examples: await readSplit(String(o.data), s.source, s.split), source: { task: s.source, split: s.split } });
       } catch (e) {
         // Only a missing file is skipped: a malformed one is an error, not an absent split.
         if (!(e instanceof GlueFileNotFoundError)) throw e;
@@ -112,11 +114,11 @@ export async function predictCommand(argv: readonly string[]): Promise<void> {
       const byId = new Map<PickleValue, PickleValue>();
       feats.forEach((f, k) => byId.set(f.eid, preds[k]));
       await write(`${task.name}_${s.name}_predictions.pkl`, writePickle(byId));
-      if (o.data !== 'synthetic' && s.name !== 'dev') {
-        const spec = resolveGlueTask(task.name);
+      if (s.source) {
+        // Leaderboard file of the split (MNLI's diagnostic predictions become AX.tsv).
         const rows = s.examples.map((ex, k) => ({ id: ex.id, prediction: labelOf(task, preds[k]) }));
-        const text = formatSubmission(spec, s.name, rows);
-        const file = glueTestSplits(spec).find((x) => x.name === s.name)?.submissionFile ?? `${task.name}.tsv`;
+        const text = formatSubmission(s.source.task, s.source.split, rows);
+        const file = submissionSplit(s.source.task, s.source.split).submissionFile;
         await write(file, text);
         console.log(`${task.name} ${s.name}: ${rows.length} predictions → ${join(out, file)}`);
       } else console.log(`${task.name} ${s.name}: ${feats.length} predictions → ${join(out, `${task.name}_${s.name}_predictions.pkl`)}`);

@@ -45,7 +45,19 @@ export interface ReferenceHparams {
   tpu_name: string | null;
   tpu_zone: string | null;
   gcp_project: string | null;
+  /**
+   * Extension (not in the reference): keep each trial's trained model in
+   * models/<model_name>/model_<trial>/ (a folder `bam predict` reads) instead
+   * of deleting it with the checkpoints. Off by default, as the reference keeps nothing.
+   */
+  keep_model: boolean;
 }
+
+/** The task names the reference's task_builder knows: lowercase only, no WNLI. */
+export const REFERENCE_TASK_NAMES: readonly string[] = ['cola', 'mnli', 'mrpc', 'qnli', 'qqp', 'rte', 'sst', 'sts'];
+
+/** Keys bamgpu adds to the reference's; every other key is the reference's own. */
+export const EXTENSION_HPARAMS: readonly (keyof ReferenceHparams)[] = ['keep_model'];
 
 export function referenceDefaults(modelName: string): ReferenceHparams {
   return {
@@ -84,6 +96,7 @@ export function referenceDefaults(modelName: string): ReferenceHparams {
     tpu_name: null,
     tpu_zone: null,
     gcp_project: null,
+    keep_model: false,
   };
 }
 
@@ -130,6 +143,7 @@ const HPARAM_RULES: Readonly<Record<keyof ReferenceHparams, Rule>> = {
   tpu_name: nullable(str),
   tpu_zone: nullable(str),
   gcp_project: nullable(str),
+  keep_model: bool,
 };
 
 /** Parses the JSON hparams and applies them as configure.Config does; a HparamsError names the key at fault. */
@@ -172,6 +186,12 @@ export function resolveReferenceHparams(modelName: string, json: string): Refere
   if (h.distill) {
     const missing = h.task_names.filter((t) => !Object.prototype.hasOwnProperty.call(h.teachers, t));
     if (missing.length) throw new HparamsError('teachers', `distill is on but there is no model for: ${missing.join(', ')} (teachers maps each task to the model_name of its teacher)`);
+  }
+  // task_builder.get_task raises ValueError("Unknown task ...") for anything
+  // else: upper-case names, WNLI (bam train takes those, bam run does not).
+  const unknown = h.task_names.filter((t) => !REFERENCE_TASK_NAMES.includes(t));
+  if (unknown.length) {
+    throw new HparamsError('task_names', `unknown task ${unknown.map((t) => JSON.stringify(t)).join(', ')}; the reference knows only ${REFERENCE_TASK_NAMES.join(', ')} (lowercase; no wnli)`);
   }
   return h;
 }

@@ -19,6 +19,10 @@ export const TRAIN_OPTION_SPECS: OptionSpec[] = [
   { name: 'batch-size', type: 'number', help: 'examples per step', rule: R.batchSize },
   { name: 'max-seq-length', type: 'number', help: 'tokens per example, [CLS]/[SEP] included', rule: R.maxSeqLength },
   { name: 'warmup', type: 'number', help: 'fraction of steps with linear warm-up', rule: R.warmupProportion },
+  {
+    name: 'schedule', type: 'string', rule: oneOf(['hf', 'bert']),
+    help: "decay after warm-up: hf (Hugging Face's (T-s)/(T-W), the default) or bert (BERT's and the BAM reference's 1 - s/T, as bam run)",
+  },
   { name: 'layerwise-decay', type: 'number', help: 'learning-rate decay per layer from the heads down (0 = off)', rule: R.layerwiseDecay },
   { name: 'mix', type: 'string', help: 'task mixing: sample (∝ |D|^α) or reference (multiples + weights)', rule: oneOf(['sample', 'reference']) },
   { name: 'alpha', type: 'number', help: 'task-size exponent α', rule: nonNegative },
@@ -63,6 +67,7 @@ export function applyTrainFlags(base: Omit<TrainConfig, 'init' | 'targets'>, o: 
   if (num('eval-every') !== undefined) c.evalEvery = num('eval-every')!;
   if (num('checkpoint-every') !== undefined) c.checkpointEvery = num('checkpoint-every')!;
   if (o.mix === 'sample' || o.mix === 'reference') c.mix.strategy = o.mix; // the spec's rule refused anything else
+  if (o.schedule === 'hf' || o.schedule === 'bert') c.schedule = o.schedule;
   c.progress = !o.quiet;
   return c;
 }

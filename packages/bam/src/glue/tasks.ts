@@ -234,3 +234,25 @@ export function getGlueSplit(task: GlueTaskSpec | string, split: string): GlueSp
 export function glueTestSplits(task: GlueTaskSpec | string): readonly GlueSplitSpec[] {
   return resolveGlueTask(task).splits.filter((s) => s.submissionFile !== undefined);
 }
+
+/** One split a model is asked to predict: the name its outputs carry, and where its rows are read from. */
+export interface PredictedSplit {
+  /** Name in output files: `<task>_<name>_predictions_<n>.pkl` (the reference's split name). */
+  name: string;
+  /** Task whose layout and submission file the rows belong to (AX for MNLI's diagnostic). */
+  source: GlueTaskSpec;
+  /** Split of `source`. */
+  split: string;
+}
+
+/**
+ * The unlabelled splits the reference predicts for a task
+ * (classification_tasks.get_test_splits): `test`, and for MNLI
+ * test_matched, test_mismatched and `diagnostic`, the GLUE diagnostic set
+ * (AX) that the MNLI model answers.
+ */
+export function predictedTestSplits(task: GlueTaskSpec | string): PredictedSplit[] {
+  const spec = resolveGlueTask(task);
+  const own = glueTestSplits(spec).map((s) => ({ name: s.name, source: spec, split: s.name }));
+  return spec.name === 'MNLI' ? [...own, { name: 'diagnostic', source: AX, split: 'test' }] : own;
+}

@@ -1,5 +1,7 @@
+import type { LrScheduleName } from '@bamgpu/core';
 import type { BertConfig } from '@bamgpu/bert/node';
 import type { TargetMix } from '../distill/targets.js';
+import type { HeadInit } from '@bamgpu/bert/node';
 import type { MixStrategy } from './mixer.js';
 
 /** How one training run goes: what it learns from, how, and for how long. */
@@ -11,13 +13,32 @@ export interface TrainConfig {
   epochs: number;
   learningRate: number;
   warmupProportion: number;
+  /**
+   * Decay after warm-up: `hf` (default; Hugging Face's (T−s)/(T−W)) or `bert`
+   * (BERT's and the BAM reference's 1 − s/T, used by `bam run`).
+   */
+  schedule?: LrScheduleName;
   /** Layer-wise learning-rate decay per layer from the heads down (0 = off). */
   layerwiseDecay: number;
+  /**
+   * The layer count L in the layer-wise rates (decay^(L+2−depth)); default the
+   * model's. `bam run` takes it from the model name, as the reference does.
+   */
+  layerwiseLayers?: number;
+  /** Task heads' initial weights: BERT's N(0, initializer_range) (default) or Glorot-uniform (the reference's tf.layers.dense). */
+  headInit?: HeadInit;
   weightDecay: number;
   maxGradNorm: number;
   /** BERT's optimiser has no bias correction (false), PyTorch's AdamW does. */
   biasCorrection: boolean;
-  mix: { strategy: MixStrategy; alpha: number; datasetMultiples?: boolean; sizeTable?: Record<string, number> };
+  mix: {
+    strategy: MixStrategy;
+    alpha: number;
+    datasetMultiples?: boolean;
+    sizeTable?: Record<string, number>;
+    /** reference strategy: padding shuffled in and a fresh order every epoch (bam run); default one order, padding last. */
+    reshuffleEachEpoch?: boolean;
+  };
   /** What the student is trained towards (gold, annealed, fixed mix, no-teacher control). */
   targets: TargetMix;
   /** Also train on swapped sentence pairs of symmetric tasks (the reference's double_unordered). */

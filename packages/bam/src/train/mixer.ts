@@ -92,6 +92,12 @@ export interface MixerOptions {
   datasetMultiples?: boolean;
   /** reference: sizes to derive multiples from, by task name (e.g. REFERENCE_GLUE_SIZES); default the loaded sizes. */
   sizeTable?: Record<string, number>;
+  /**
+   * reference: shuffle the padding slots in with the examples and draw a
+   * fresh order every epoch (bam run). Default (bam train, the demo): one
+   * order for every epoch, padding at its end, so their results stay as they were.
+   */
+  reshuffleEachEpoch?: boolean;
 }
 
 export class TaskMixer {
@@ -99,7 +105,7 @@ export class TaskMixer {
   private rng: Rng;
   private cursors: number[];
   private epochs: number[];
-  private readonly order: { task: number; index: number }[] | null;
+  private readonly order: ({ task: number; index: number } | null)[] | null;
   private readonly probs: number[];
 
   constructor(
@@ -142,13 +148,18 @@ export class TaskMixer {
       } else {
         weights = referenceWeightsNoMultiples([...counts], options.alpha);
       }
-      const order: { task: number; index: number }[] = [];
+      const order: ({ task: number; index: number } | null)[] = [];
       taskNames.forEach((_, t) => {
         for (let m = 0; m < multiples[t]; m++) for (let i = 0; i < counts[t]; i++) order.push({ task: t, index: i });
       });
       const padded = Math.ceil(order.length / b) * b;
       // Padding slots are counted in the steps, as the reference counts its padding rows.
       const slots = order.length;
+      if (options.reshuffleEachEpoch) {
+        // The padding rows are records of the data set, shuffled with the rest (preprocessing).
+        for (let k = slots; k < padded; k++) order.push(null);
+        this.perEpoch = true;
+      }
       new Rng(deriveSeed(options.seed, 2)).shuffle(order);
       this.order = order;
       this.plan = {
@@ -158,12 +169,27 @@ export class TaskMixer {
         sizes: counts.map((c, t) => c * multiples[t]),
         multiples,
       };
-      this.padSlots = padded - slots;
+      this.padSlots = this.perEpoch ? 0 : padded - slots;
     }
   }
 
-  /** Reference strategy: padding slots at the end of each pass over the data. */
+  /** Reference strategy: padding slots at the end of each pass over the data (unless in the order). */
   private padSlots = 0;
+  /** Reference strategy with reshuffleEachEpoch: epoch e > 0 takes its own shuffle of the order. */
+  private perEpoch = false;
+  private epochOrder: { epoch: number; order: readonly ({ task: number; index: number } | null)[] } | null = null;
+
+  /**
+   * The order of pass `epoch`: epoch 0 is the first shuffle, every later one
+   * a fresh seeded shuffle, so a resumed run (which knows only its position)
+   * sees the same orders.
+   */
+  private orderOf(epoch: number): readonly ({ task: number; index: number } | null)[] {
+    const base = this.order!;
+    if (!this.perEpoch || epoch === 0) return base;
+    if (this.epochOrder?.epoch !== epoch) this.epochOrder = { epoch, order: new Rng(deriveSeed(this.options.seed, 2, epoch)).shuffle([...base]) };
+    return this.epochOrder.order;
+  }
 
   private taskOrder(t: number, epoch: number): number[] {
     const idx = Array.from({ length: this.counts[t] }, (_, i) => i);
@@ -196,8 +222,9 @@ export class TaskMixer {
       const period = this.order.length + this.padSlots;
       for (let k = 0; k < b; k++) {
         const pos = this.cursors[0] % period;
+        const order = this.orderOf(Math.floor(this.cursors[0] / period));
         this.cursors[0]++;
-        out.push(pos < this.order.length ? this.order[pos] : null);
+        out.push(pos < order.length ? order[pos] : null);
       }
       return out;
     }

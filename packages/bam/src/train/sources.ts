@@ -61,7 +61,8 @@ export async function loadGlueTask(glueDir: string, name: string, opts: { maxLin
   const train = await readSplit(glueDir, spec, 'train', opts.maxLines, opts.report);
   const dev = await readSplit(glueDir, spec, 'dev', opts.maxLines, opts.report);
   let test: Example[] = [];
-  if (opts.withTest) {
+  // MNLI has no split named test (test_matched/test_mismatched are read where predicted).
+  if (opts.withTest && spec.splits.some((s) => s.name === 'test')) {
     try {
       test = await readSplit(glueDir, spec, 'test', opts.maxLines, opts.report);
     } catch (e) {

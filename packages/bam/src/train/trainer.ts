@@ -1,6 +1,6 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdamW, Generator, add, concat, indexSelect, linearWarmupDecay, mul, reshape, scope, sum, tensor, type Tensor } from '@bamgpu/core';
+import { AdamW, Generator, add, concat, indexSelect, lrSchedule, mul, reshape, scope, sum, tensor, type Tensor } from '@bamgpu/core';
 import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
@@ -54,15 +54,19 @@ function configKey(inputs: TrainInputs): string {
     tasks: inputs.tasks.map((t) => [t.name, t.train.length]),
     batchSize: c.batchSize, epochs: c.epochs, lr: c.learningRate, mix: c.mix, targets: c.targets, seed: c.seed, maxSeqLength: c.maxSeqLength,
     layerwiseDecay: c.layerwiseDecay, doubleUnordered: c.doubleUnordered,
+    // Only when set: checkpoints made before these keys existed keep their key.
+    ...(c.schedule && c.schedule !== 'hf' ? { schedule: c.schedule } : {}),
+    ...(c.layerwiseLayers !== undefined ? { layerwiseLayers: c.layerwiseLayers } : {}),
+    ...(c.headInit && c.headInit !== 'normal' ? { headInit: c.headInit } : {}),
   });
 }
 
 async function buildModel(inputs: TrainInputs, generator: Generator): Promise<BertMultiTask> {
   const specs = inputs.tasks.map((t) => ({ name: t.name, numLabels: numOutputs(t) }));
-  const { init, progress, allowMissingWeights } = inputs.config;
-  if ('config' in init) return BertMultiTask.fromConfig(init.config, specs, { generator });
+  const { init, progress, allowMissingWeights, headInit } = inputs.config;
+  if ('config' in init) return BertMultiTask.fromConfig(init.config, specs, { generator, headInit });
   // Missing and unused tensors are reported as transformers does (new task heads are expected).
-  const model = await BertMultiTask.fromPretrained(init.pretrained, { tasks: specs, generator, warn: progress ? (m) => console.warn(m) : false });
+  const model = await BertMultiTask.fromPretrained(init.pretrained, { tasks: specs, generator, headInit, warn: progress ? (m) => console.warn(m) : false });
   const missing = missingEncoderWeights(model.loadReport?.missing ?? []);
   if (missing.length > 0 && !allowMissingWeights) {
     model.dispose();
@@ -130,13 +134,14 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
 
   const mixer = new TaskMixer(tasks.map((t) => t.name), trainFeatures.map((f) => f.length), {
     strategy: cfg.mix.strategy, alpha: cfg.mix.alpha, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed,
-    datasetMultiples: cfg.mix.datasetMultiples, sizeTable: cfg.mix.sizeTable,
+    datasetMultiples: cfg.mix.datasetMultiples, sizeTable: cfg.mix.sizeTable, reshuffleEachEpoch: cfg.mix.reshuffleEachEpoch,
   });
+  const schedule = lrSchedule(cfg.schedule ?? 'hf');
   const totalSteps = mixer.plan.totalSteps;
   const evalEvery = cfg.evalEvery > 0 ? cfg.evalEvery : cfg.evalCount > 0 ? Math.max(1, Math.floor(totalSteps / cfg.evalCount)) : 0;
   const generator = new Generator(cfg.seed);
   const model = await buildModel(inputs, generator);
-  const numLayers = model.config.numHiddenLayers;
+  const numLayers = cfg.layerwiseLayers ?? model.config.numHiddenLayers;
   const optimizer = new AdamW(model.namedParameters(), {
     lr: cfg.learningRate,
     eps: 1e-6,
@@ -195,7 +200,7 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
     const slots = mixer.next();
     const rows = slots.filter((s): s is { task: number; index: number } => s !== null);
     const lambda = goldWeight(cfg.targets, step, totalSteps);
-    const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
+    const lr = cfg.learningRate * schedule(step, totalSteps, cfg.warmupProportion);
     // Logged steps depend only on the schedule, so a resumed run logs exactly what an uninterrupted one does.
     const next = step + 1;
     const logNow = next % LOG_EVERY === 0 || next === totalSteps;

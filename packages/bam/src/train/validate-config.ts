@@ -7,7 +7,7 @@ import { SettingsError, bool, checkObject, fraction, nonNegative, nonNegativeInt
 import type { TrainConfig } from './config.js';
 
 const mixRule: Rule = objectOf(
-  { strategy: oneOf(['sample', 'reference']), alpha: nonNegative, datasetMultiples: optional(bool), sizeTable: optional(recordOf(positive)) },
+  { strategy: oneOf(['sample', 'reference']), alpha: nonNegative, datasetMultiples: optional(bool), sizeTable: optional(recordOf(positive)), reshuffleEachEpoch: optional(bool) },
   ['strategy', 'alpha'],
 );
 
@@ -37,7 +37,10 @@ export const TRAIN_CONFIG_RULES: Readonly<Record<keyof TrainConfig, Rule>> = {
   epochs: positive,
   learningRate: positive,
   warmupProportion: fraction,
+  schedule: optional(oneOf(['hf', 'bert'])),
   layerwiseDecay: fraction,
+  layerwiseLayers: optional(positiveInt),
+  headInit: optional(oneOf(['normal', 'glorot-uniform'])),
   weightDecay: nonNegative,
   maxGradNorm: nonNegative,
   biasCorrection: bool,

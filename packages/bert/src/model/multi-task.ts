@@ -6,8 +6,8 @@ import { loadPretrained, savePretrained, type FromPretrainedOptions } from '../c
 import { BertModel, type BertModelOutput } from './bert-model.js';
 import { checkedConfig } from './checked-config.js';
 import type { BertInputs } from './inputs.js';
-import { applyDropout, type BertBuildOptions } from './options.js';
-import { TaskHeads, checkTaskSpecs, type TaskSpec } from './task-heads.js';
+import { applyDropout } from './options.js';
+import { TaskHeads, checkTaskSpecs, type TaskHeadsOptions, type TaskSpec } from './task-heads.js';
 
 /** config.json key under which the task list is saved (ignored by transformers). */
 export const TASKS_CONFIG_KEY = 'bamgpu_tasks';
@@ -20,6 +20,8 @@ export interface MultiTaskOutput extends BertModelOutput {
 export interface MultiTaskPretrainedOptions extends FromPretrainedOptions {
   /** The tasks; default: the list saved in config.json by save(). */
   tasks?: readonly TaskSpec[];
+  /** Init of heads the checkpoint lacks (default `normal`). */
+  headInit?: TaskHeadsOptions['headInit'];
 }
 
 function tasksFromConfig(config: BertConfig, where: string): TaskSpec[] {
@@ -50,7 +52,7 @@ export class BertMultiTask extends Module {
   private readonly dropoutProb: number;
   private readonly generator: Generator | undefined;
 
-  constructor(config: BertConfig, tasks: readonly TaskSpec[], options: BertBuildOptions = {}) {
+  constructor(config: BertConfig, tasks: readonly TaskSpec[], options: TaskHeadsOptions = {}) {
     super();
     const cfg = checkedConfig(config);
     checkTaskSpecs(tasks); // before the encoder allocates anything
@@ -62,7 +64,7 @@ export class BertMultiTask extends Module {
   }
 
   /** Random init as BERT does (see BertForSequenceClassification.fromConfig). */
-  static fromConfig(config: BertConfig, tasks: readonly TaskSpec[], options: BertBuildOptions = {}): BertMultiTask {
+  static fromConfig(config: BertConfig, tasks: readonly TaskSpec[], options: TaskHeadsOptions = {}): BertMultiTask {
     return new BertMultiTask(config, tasks, options);
   }
 
@@ -73,7 +75,7 @@ export class BertMultiTask extends Module {
    */
   static async fromPretrained(dir: string | FolderReader, options: MultiTaskPretrainedOptions = {}): Promise<BertMultiTask> {
     const where = typeof dir === 'string' ? dir : dir.location;
-    const loaded = await loadPretrained(dir, 'BertMultiTask', (c, o) => new BertMultiTask(c, options.tasks ?? tasksFromConfig(c, where), o), options);
+    const loaded = await loadPretrained(dir, 'BertMultiTask', (c, o) => new BertMultiTask(c, options.tasks ?? tasksFromConfig(c, where), { ...o, headInit: options.headInit }), options);
     loaded.model.assets = loaded.assets;
     loaded.model.loadReport = loaded.report;
     return loaded.model;

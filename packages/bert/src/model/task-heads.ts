@@ -32,19 +32,34 @@ export function checkTaskSpecs(specs: readonly TaskSpec[]): void {
 }
 
 /**
+ * How task heads start (bias zero in both): `normal` is BERT's classifier
+ * init, N(0, initializer_range); `glorot-uniform` is U(±√(6/(in+out))), the
+ * default kernel of tf.layers.dense, which the BAM reference's heads use.
+ */
+export type HeadInit = 'normal' | 'glorot-uniform';
+
+/** Build options of a model with task heads. */
+export interface TaskHeadsOptions extends BertBuildOptions {
+  /** Default `normal`. */
+  headInit?: HeadInit;
+}
+
+/**
  * One Linear head per task, each an own property named after its task so
- * parameters are named `<task>.weight` / `<task>.bias`. Heads start as BERT
- * initialises classifiers: N(0, initializer_range) weights, zero bias.
+ * parameters are named `<task>.weight` / `<task>.bias`. Heads start as
+ * `options.headInit` says (default: as BERT initialises classifiers).
  */
 export class TaskHeads extends Module {
   private readonly byName = new Map<string, Linear>();
   readonly specs: readonly TaskSpec[];
 
-  constructor(specs: readonly TaskSpec[], config: BertConfig, options: BertBuildOptions = {}) {
+  constructor(specs: readonly TaskSpec[], config: BertConfig, options: TaskHeadsOptions = {}) {
     super();
     checkTaskSpecs(specs);
     for (const spec of specs) {
-      const head = new Linear(config.hiddenSize, spec.numLabels, { runtime: options.runtime, generator: options.generator, initStd: config.initializerRange });
+      const init =
+        options.headInit === 'glorot-uniform' ? { initBound: Math.sqrt(6 / (config.hiddenSize + spec.numLabels)) } : { initStd: config.initializerRange };
+      const head = new Linear(config.hiddenSize, spec.numLabels, { runtime: options.runtime, generator: options.generator, ...init });
       Object.defineProperty(this, spec.name, { value: head, enumerable: true, writable: false, configurable: false });
       this.byName.set(spec.name, head);
     }

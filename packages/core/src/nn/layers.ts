@@ -24,10 +24,16 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    options: LayerOptions & { bias?: boolean; initStd?: number } = {},
+    /**
+     * Default: PyTorch's U(±1/√in) weights and bias. `initStd`: N(0, std)
+     * weights, zero bias (BERT). `initBound`: U(±bound) weights, zero bias
+     * (Glorot-uniform with bound √(6/(in+out)), as Keras/tf.layers.dense).
+     */
+    options: LayerOptions & { bias?: boolean; initStd?: number; initBound?: number } = {},
   ) {
     super();
-    const bound = 1 / Math.sqrt(inFeatures);
+    const bound = options.initBound ?? 1 / Math.sqrt(inFeatures);
+    const zeroBias = options.initStd !== undefined || options.initBound !== undefined;
     const common = { runtime: options.runtime, generator: options.generator };
     this.weight = parameter(
       options.initStd !== undefined
@@ -37,7 +43,7 @@ export class Linear extends Module {
     this.bias =
       options.bias === false
         ? null
-        : parameter(options.initStd !== undefined ? zeros([outFeatures], common) : rand([outFeatures], { ...common, low: -bound, high: bound }));
+        : parameter(zeroBias ? zeros([outFeatures], common) : rand([outFeatures], { ...common, low: -bound, high: bound }));
   }
 
   forward(x: Tensor): Tensor {
