@@ -1,24 +1,14 @@
 /**
  * @bamgpu/core — tensors, autograd, WGSL kernels, nn and optim on any
  * WebGPU device. Browser-safe: Node's Dawn lives in "@bamgpu/core/node".
+ *
+ * This file only re-exports (no side effects, see package.json's
+ * sideEffects), so bundlers keep just what a program uses; init() (init.ts)
+ * completes the tensor API. The reference below makes the published types
+ * bring WebGPU's own (GPUDevice, …) to consumers with no extra settings.
  */
-import { installGradMath } from './autograd/backward.js';
-import { acquireRuntime, type AcquireOptions } from './runtime/acquire.js';
-import type { Runtime } from './runtime/runtime.js';
-import { setDefaultRuntime } from './tensor/state.js';
-import { add } from './ops/elementwise.js';
-import { onesLike } from './ops/creation.js';
-import './ops/methods.js';
-
-installGradMath({ add: (a, b) => add(a, b), onesLike });
-
-/** Acquires a GPU (or wraps `options.device`) and makes it the default for new tensors. */
-export async function init(options: AcquireOptions = {}): Promise<Runtime> {
-  const rt = await acquireRuntime(options);
-  setDefaultRuntime(rt);
-  return rt;
-}
-
+/// <reference types="@webgpu/types" preserve="true" />
+export { init } from './init.js';
 export { ShapeError, DTypeError, DeviceError, DisposedError } from './errors.js';
 export { Runtime, type AdapterDescription, type KernelTime, type RuntimeOptions, type ScratchCache } from './runtime/runtime.js';
 export type { AcquireOptions } from './runtime/acquire.js';

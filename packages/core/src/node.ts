@@ -1,9 +1,14 @@
 /**
  * Node entry: WebGPU through Dawn (the `webgpu` npm package). Kept apart from
  * the main entry so browser bundles never see Node modules.
+ *
+ * `webgpu` is an optional peer dependency (132 MB of native binaries a browser
+ * user should not download), so it is loaded on first use rather than by a
+ * static import: without it, initNode() says which package to install
+ * instead of Node's bare "Cannot find package".
  */
-import { create, globals } from 'webgpu';
-import { init } from './index.js';
+import { init } from './init.js';
+import { DeviceError } from './errors.js';
 import type { AcquireOptions } from './runtime/acquire.js';
 import type { Runtime } from './runtime/runtime.js';
 import type { WaitThrottle } from './runtime/settle.js';
@@ -11,6 +16,33 @@ import type { WaitThrottle } from './runtime/settle.js';
 // dawn.node 0.6.2 crashes if the object create() returns is garbage-collected
 // while devices made from it live, so it is held here for the process's life.
 let dawnGpu: GPU | null = null;
+
+/** The parts of the `webgpu` package used here (typed locally: it is an optional peer). */
+interface DawnModule {
+  create(flags: string[]): unknown;
+  globals: Record<string, unknown>;
+}
+let dawn: DawnModule | null = null;
+
+export const DAWN_MISSING_HINT =
+  'WebGPU in Node needs Dawn, the optional peer dependency "webgpu": install it next to @bamgpu/core ' +
+  '(`npm install webgpu`, or `npm install @bamgpu/core webgpu`).';
+
+/** Loads Dawn (the `webgpu` package) once; initNode() calls it, and nodeGPU() needs it done. */
+export async function loadDawn(): Promise<void> {
+  if (dawn) return;
+  // A variable specifier: bundlers of this Node-only entry leave the native package to Node.
+  const specifier = 'webgpu';
+  try {
+    dawn = (await import(specifier)) as DawnModule;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(`'${specifier}'`)) {
+      throw new DeviceError(DAWN_MISSING_HINT);
+    }
+    throw e;
+  }
+}
 
 export const NO_ADAPTER_HINT =
   'On Debian 12 install a Vulkan driver Dawn accepts: Mesa from bookworm-backports ' +
@@ -22,14 +54,15 @@ export interface NodeInitOptions extends Omit<AcquireOptions, 'gpu'> {
   dawnFlags?: string[];
 }
 
-/** The Dawn GPU object (created once per process). */
+/** The Dawn GPU object (created once per process; after initNode() or loadDawn()). */
 export function nodeGPU(flags: string[] = []): GPU {
   if (!dawnGpu) {
+    if (!dawn) throw new DeviceError('nodeGPU(): Dawn is not loaded yet; call initNode() or `await loadDawn()` first');
     const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
     // Vulkan loaders and Mesa warn (and some fail) without it.
     if (env && !env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = '/tmp';
-    Object.assign(globalThis, globals);
-    dawnGpu = create(flags) as unknown as GPU;
+    Object.assign(globalThis, dawn.globals);
+    dawnGpu = dawn.create(flags) as GPU;
   }
   return dawnGpu;
 }
@@ -88,6 +121,7 @@ export function dawnPollThrottle(pollMs = DAWN_POLL_MS): WaitThrottle {
 
 /** Acquires a GPU through Dawn and makes it the default runtime. */
 export async function initNode(options: NodeInitOptions = {}): Promise<Runtime> {
+  await loadDawn();
   const gpu = nodeGPU(options.dawnFlags);
   // dawn.node polls a core while a wait is pending: on CPU adapters, sleep through most of the work and throttle the polls.
   return init({

@@ -26,6 +26,15 @@ async function version(): Promise<string> {
   return `${pkg.name} ${pkg.version}`;
 }
 
+/**
+ * Whether `bam <argv>` may start the GPU: any command but help and version.
+ * cli.ts runs those in a child whose stderr is filtered (cli/dawn-noise.ts).
+ */
+export function needsGpu(argv: readonly string[]): boolean {
+  const [cmd, ...rest] = argv;
+  return cmd !== undefined && Object.hasOwn(COMMANDS, cmd) && !rest.some((a) => a === '-h' || a === '--help');
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   // `-h` is `--help` for every command, as users of any CLI expect.
   const [cmd, ...rest] = argv.map((a) => (a === '-h' ? '--help' : a));

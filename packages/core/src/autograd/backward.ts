@@ -15,9 +15,15 @@ export function installGradMath(m: GradMath): void {
   math = m;
 }
 
+/** The installed hooks; init()'s module installs them, so a program that skipped init() learns why here. */
+function gradMath(): GradMath {
+  if (!math) throw new Error('backward() needs the ops layer: call init() (or initNode()) from @bamgpu/core first');
+  return math;
+}
+
 function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
   if (!prev) return g;
-  const sum = math!.add(prev, g);
+  const sum = gradMath().add(prev, g);
   prev.dispose();
   g.dispose();
   return sum;
@@ -29,7 +35,7 @@ function accumulate(prev: Tensor | undefined, g: Tensor): Tensor {
  * used, and the nodes passed through release their saved tensors.
  */
 export function backward(root: Tensor, grad?: Tensor): void {
-  if (!math) throw new Error('autograd is not initialised (import "@bamgpu/core")');
+  gradMath();
   if (!root.requiresGrad) throw new Error(`backward(): ${root.describe()} does not require grad (no input it depends on has requiresGrad)`);
   if (!grad && root.size !== 1) throw new ShapeError(`backward(): ${root.describe()} is not a scalar; pass the gradient of the output explicitly`);
   if (grad && !sameShape(grad.shape, root.shape)) {
@@ -37,7 +43,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
   }
   const prev = setGradEnabled(false);
   try {
-    const seed = grad ? grad.view(grad.shape, false) : math.onesLike(root);
+    const seed = grad ? grad.view(grad.shape, false) : gradMath().onesLike(root);
     if (!root.node) {
       root.grad = accumulate(root.grad ?? undefined, seed);
       untrackTensor(root.grad);
