@@ -3,10 +3,14 @@
  * has met: lavapipe names itself in `description`; Dawn on NVIDIA gives only
  * vendor and driver there and the card in `device`.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairedRatio, repsFor } from '../src/harness.js';
 import { adapterName, adapterSlug } from '../src/report/meta.js';
 import { f32Peak } from '../src/report/peaks.js';
+import { HISTORY_HEADING, renderIndex } from '../src/report/readme.js';
 
 const lavapipe = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-llvm-15-0-6-256-bits-', description: 'llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1' };
 const h100 = { vendor: 'nvidia', architecture: '', device: 'nvidia-h100-80gb-hbm3', description: 'NVIDIA: 580.159.04 580.159.4.0' };
@@ -50,5 +54,18 @@ describe('benchmark report', () => {
     // Capped at maxReps, never below one run, even for a run longer than the target.
     expect(repsFor(12, 1, opts)).toBe(100);
     expect(repsFor(1, 400, opts)).toBe(1);
+  });
+
+  it('keeps the hand-written history section when it rewrites the index', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-index-'));
+    expect(renderIndex(dir)).not.toContain(HISTORY_HEADING);
+    const history = `${HISTORY_HEADING}\n\n| target | abc1234 |\n|---|---|\n| matmul | 6× |\n`;
+    writeFileSync(join(dir, 'README.md'), `# Benchmark results\n\nold table\n\n${history}`);
+    const index = renderIndex(dir);
+    expect(index.startsWith('# Benchmark results\n')).toBe(true);
+    expect(index).not.toContain('old table');
+    expect(index.endsWith(`\n${history}`)).toBe(true);
+    writeFileSync(join(dir, 'README.md'), index);
+    expect(renderIndex(dir)).toBe(index);
   });
 });

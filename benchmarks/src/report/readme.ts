@@ -1,4 +1,7 @@
-/** bench-results/README.md: one line per adapter that has results, newest run first. */
+/**
+ * bench-results/README.md: one line per adapter that has results, newest run first, then the
+ * hand-written HISTORY_HEADING section (the targets run by run) kept from the existing file.
+ */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { adapterName, type RunRecord } from './meta.js';
@@ -15,6 +18,18 @@ function runsIn(dir: string): RunRecord[] {
     }
   }
   return runs.sort((a, b) => b.date.localeCompare(a.date));
+}
+
+/** Heading of the README's hand-written section, which every rewrite keeps. */
+export const HISTORY_HEADING = '## Targets, run by run';
+
+/** The existing README's section from HISTORY_HEADING to its end, or ''. */
+function keptHistory(outDir: string): string {
+  const readme = join(outDir, 'README.md');
+  if (!existsSync(readme)) return '';
+  const text = readFileSync(readme, 'utf8');
+  const at = text.indexOf(`\n${HISTORY_HEADING}\n`);
+  return at < 0 ? '' : text.slice(at + 1);
 }
 
 export function renderIndex(outDir: string): string {
@@ -41,5 +56,6 @@ export function renderIndex(outDir: string): string {
     lines.push(`| ${name} | \`${d}/\` | ${full.length} | ${runs.length - full.length} | ${latest?.date ?? '—'} | ${latest?.git.commit?.slice(0, 12) ?? '—'} | ${report} |`);
   }
   lines.push('');
-  return lines.join('\n');
+  const history = keptHistory(outDir);
+  return lines.join('\n') + (history ? `\n${history}` : '');
 }

@@ -20,10 +20,7 @@ export type TargetMix =
    */
   | { kind: 'anneal-no-teacher' };
 
-/**
- * λ, the weight on the gold label, at `step` (0-based, counted before the
- * update, as the reference's global_step) of `totalSteps`.
- */
+/** λ, the weight on the gold label, at `step` (0-based, before the update, as the reference's global_step) of `totalSteps`. */
 export function annealLambda(step: number, totalSteps: number): number {
   if (totalSteps <= 0) return 1;
   return Math.min(1, Math.max(0, step / totalSteps));

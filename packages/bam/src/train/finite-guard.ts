@@ -1,9 +1,7 @@
 /**
  * Non-finite values must never reach a checkpoint, a saved model or a
- * predictions file: one NaN spreads to every weight within a step or two,
- * and JSON writes it as `null`, so a diverged run would otherwise finish
- * "successfully". These checks stop at the first NaN or ±Infinity and say
- * where it was.
+ * predictions file: one NaN spreads to every weight within a step or two, and
+ * JSON writes it as `null`, so a diverged run would finish "successfully".
  */
 
 /** A NaN or ±Infinity where a finite number was required. */
@@ -25,9 +23,8 @@ export function nonFiniteName(v: number): string {
 }
 
 /**
- * Throws NonFiniteError on the first non-finite value, naming the step, what
- * it is and, for a record, its key: `assertFinite({ 'task "rte"': loss },
- * { step: 40, what: 'training loss' })` → `step 40: training loss (task "rte") is NaN; …`.
+ * Throws NonFiniteError on the first non-finite value, naming the step, what it is and, for a record, its key:
+ * `assertFinite({ 'task "rte"': loss }, { step: 40, what: 'training loss' })` → `step 40: training loss (task "rte") is NaN; …`.
  */
 export function assertFinite(values: number | Readonly<Record<string, number>>, ctx: FiniteContext): void {
   const entries = typeof values === 'number' ? [['', values] as const] : Object.entries(values);
@@ -48,9 +45,8 @@ export function firstNonFinite(data: ArrayLike<number>): number {
 }
 
 /**
- * Throws NonFiniteError if a tensor holds a NaN or ±Infinity, naming the
- * tensor (`what`, e.g. `file.safetensors: tensor "bert.pooler.dense.weight"`)
- * and the flat index of the first bad element.
+ * Throws NonFiniteError if a tensor holds a NaN or ±Infinity, naming the tensor (`what`,
+ * e.g. `file.safetensors: tensor "bert.pooler.dense.weight"`) and the flat index of the first bad element.
  */
 export function assertFiniteTensor(data: ArrayLike<number>, what: string): void {
   const i = firstNonFinite(data);

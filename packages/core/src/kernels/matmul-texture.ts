@@ -50,7 +50,7 @@ import { MAIN_1D, enableF16, splitWorkgroups, storageDecl, WORKGROUP } from './w
 const LANES = 8;
 /**
  * Rows of C per workgroup (one vec4 accumulator each): 32–64 measured alike
- * on lavapipe, 16–24 slower (see matmul-choose.ts); 32 wastes least on small M.
+ * on lavapipe, 16–24 slower (see docs/perf/matmul.md); 32 wastes least on small M.
  */
 const TILE_ROWS = 32;
 /** Columns of C per workgroup: one rgba texel per lane. */

@@ -5,22 +5,8 @@ import { subgroupLanes } from './wgsl.js';
 /**
  * The `subgroup` layout of the row kernels (softmax family, layer norm): L
  * adjacent lanes of one subgroup share a row, striding it (as vec4 where the
- * row allows), and combine their partial max/sum with subgroupShuffleXor
- * butterflies — no workgroup memory, no barriers. On lavapipe a subgroup is
- * one SIMD register, so the shuffles are register moves, and lanes that read
- * neighbouring addresses replace one lane walking a whole row. Measured on
- * lavapipe (2 cores), ms per call, 20 calls per wait, median of 9:
- *
- *                                   `thread` (lane per row)   `subgroup` (8 lanes, vec4)
- *   layer norm [128×768], affine         0.57–0.58                 0.42 (one run 0.61)
- *   softmax [1536×128]                   0.69–0.72                 0.57
- *
- * (Hand-written probes without the ops layer: layer norm 0.35 → 0.19, softmax
- * 0.74 → 0.56; vec4 loads alone in `thread` gained nothing.) Rows whose
- * share per lane fits in registers are then loaded once instead of once per
- * pass (rows.ts cachedPerLane): softmax 0.57 → 0.35–0.45. Layer norm has
- * its own multi-row, one-pass-statistics form of this layout
- * (layernorm-subgroup.ts), where register-kept rows measured slower.
+ * row allows), and combine partial max/sum with subgroupShuffleXor butterflies:
+ * no workgroup memory, no barriers. Measurements: docs/perf/rows.md.
  */
 export const MAX_ROW_LANES = 8;
 

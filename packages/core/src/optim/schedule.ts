@@ -1,14 +1,7 @@
 /**
- * Learning-rate multipliers as functions of the step (0-based), applied to
- * the optimiser's base rate.
- *
- * Two schedules share the warm-up (step/W for the first W = ⌊T·f⌋ steps) and
- * differ after it:
- * - `hf` (Hugging Face's get_linear_schedule_with_warmup): (T−s)/(T−W), so
- *   the rate starts its decay at 1 right after warm-up.
- * - `bert` (BERT's optimization.py, which the BAM reference uses): a linear
- *   decay over all T steps, 1 − s/T, that warm-up overrides for s < W; at
- *   s = W the rate drops from ~1 to 1 − W/T.
+ * Learning-rate multipliers of the step (0-based) on the optimiser's base rate.
+ * Both schedules warm up as step/W for W = ⌊T·f⌋ steps; then `hf` decays
+ * (T−s)/(T−W) from 1, and `bert` 1 − s/T (dropping from ~1 to 1 − W/T at s = W).
  */
 
 /** Names of the schedules: `hf` (bam train's default) and `bert` (the reference's, for bam run). */
@@ -26,10 +19,7 @@ export function linearWarmupDecay(step: number, totalSteps: number, warmupFracti
   return Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmup));
 }
 
-/**
- * BERT's schedule (optimization.create_optimizer): polynomial decay of power
- * 1 from 1 to 0 over all `totalSteps`, replaced by step/W while step < W.
- */
+/** BERT's schedule (optimization.create_optimizer): 1 − step/T over all T steps, replaced by step/W while step < W. */
 export function bertWarmupDecay(step: number, totalSteps: number, warmupFraction = 0.1): number {
   const warmup = Math.floor(totalSteps * warmupFraction);
   if (warmup > 0 && step < warmup) return step / warmup;
@@ -41,10 +31,7 @@ export function lrSchedule(name: LrScheduleName): LrSchedule {
   return name === 'bert' ? bertWarmupDecay : linearWarmupDecay;
 }
 
-/**
- * Layer-wise learning-rate decay: a parameter `depth` layers below the top
- * (heads = 0) gets decay^depth of the base rate.
- */
+/** Layer-wise learning-rate decay: a parameter `depth` layers below the top (heads = 0) gets decay^depth of the base rate. */
 export function layerwiseMultiplier(depth: number, decay = 0.9): number {
   return decay ** depth;
 }

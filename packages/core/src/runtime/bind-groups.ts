@@ -2,24 +2,14 @@ import { setMostRecent } from './lru.js';
 
 /**
  * Reuses bind groups across dispatches that bind the same buffer ranges and
- * textures to the same layout.
- *
- * Why: creating a bind group is the most expensive host-side call of a
- * dispatch: in a CPU profile of small training steps on lavapipe it was
- * 16% of all samples, against 4% for the rest of Runtime.dispatch. A
- * training step re-runs the same kernels on the same pooled buffers (the
- * pool hands them out oldest-first, so a step gets the buffers the step
- * before got), so after the first steps every bind group is found here and
- * that 16% goes. A kernel's params are bound apart, in bind group 1 (one
- * per slot of the params arena), so where its params land in the arena does
- * not change its buffers' bind group. (A dynamic offset for the params
- * binding would also have done that, but steps ran twice as slow with it on
- * lavapipe.)
- *
- * Entries are keyed by object identity (a numeric id per buffer and texture
- * view), offset and size, and dropped least-recently-used past `capacity`.
- * An entry whose buffer was destroyed is never hit again (a new buffer gets
- * a new id) and ages out.
+ * textures to the same layout: creating one was the costliest host call of a
+ * dispatch (16% of a small training step's CPU profile on lavapipe), and a step
+ * re-runs the same kernels on the same pooled buffers (handed out oldest-first).
+ * Params are bound apart (group 1, one per arena slot), so where they land does
+ * not change the buffers' group; a dynamic params offset ran steps twice as slow.
+ * Keys: object identity (a numeric id per buffer and texture view), offset and
+ * size; least-recently-used dropped past `capacity`. An entry whose buffer was
+ * destroyed is never hit again (a new buffer gets a new id) and ages out.
  */
 /** Bytes a storage binding covers: whole words (the kernels index in 4-byte elements), at least one. */
 export function boundSize(size: number): number {

@@ -1,44 +1,12 @@
 /**
- * How we wait on the GPU on CPU adapters (lavapipe, SwiftShader) under a
- * WebGPU binding that polls, as dawn.node does.
- *
- * While a map or onSubmittedWorkDone() is pending, dawn.node calls
- * wgpuInstanceProcessEvents from setImmediate back to back: a core at 100%,
- * and on a CPU adapter that core is one of the GPU's. Worse than losing a
- * core, the polling nearly stalls lavapipe: layer norm's benchmark wait (50
- * calls, 6–7 ms of work) took 14–30 ms whenever a sleep ended a few
- * milliseconds early, against 6.6 ms when the sleep ended with the work.
- * Two measures, both only on CPU adapters:
- *
- * 1. A WaitThrottle (initNode's, node.ts) spaces the binding's polls out
- *    while we wait, so work that outlasts the sleep finishes at nearly full
- *    speed and the wait overshoots by at most a poll interval.
- * 2. Before waiting, the runtime sleeps for SLEEP_SHARE of the fastest wait
- *    seen on the same work, so the polls, cheap as they are now, run only
- *    over the work's last stretch. Waits repeat (a training loop or a
- *    benchmark waits on the same work every step), so the time is kept per
- *    kind of wait and per work signature: the count of dispatches since the
- *    last wait and a hash of their pipelines and workgroup counts (a count
- *    alone would let one 400 ms AdamW dispatch teach the wait after one
- *    small op to sleep 400 ms). Unseen work waits at once.
- *
- * The fastest wait is the right yardstick because an early wake-up now
- * costs little (the throttled polls) and a late one costs all of its
- * lateness, and this VM's speed drifts ±30% from wait to wait. The previous
- * rule here, without the throttle, had to aim at the expected time itself
- * and learned it from each wait's outcome; it swung between oversleeping
- * and contended waits. Measured on lavapipe (2 cores), per call, the old
- * and new runtime loaded in one process and their rounds alternating, with
- * polls every 0.5 ms and (in brackets) every 1 ms: layer norm [128×768]
- * −15% (−23%), softmax [1536×128] −23% (−28%), [128×768]·[768×768] −7% (−4%).
+ * Waits on CPU adapters under a polling binding (dawn.node): sleep SLEEP_SHARE of the
+ * fastest wait seen on the same work (unseen work waits at once), then wait with the
+ * polls throttled (WaitThrottle). Why, and the measurements: docs/perf/waits.md.
  */
 
 import { setMostRecent } from './lru.js';
 
-/**
- * Wraps a wait on the GPU, e.g. to throttle the binding's polling while it
- * is pending. `wait` creates the pending promise: it must be called inside.
- */
+/** Wraps a wait on the GPU (e.g. throttles the binding's polls); `wait` makes the pending promise and must be called inside. */
 export interface WaitThrottle {
   around<T>(wait: () => Promise<T>): Promise<T>;
 }
