@@ -4,11 +4,11 @@ import { lockOutputDir, removeLeftovers } from '../train/output-lock.js';
 import { join } from 'node:path';
 import { initNode } from '@bamgpu/core/node';
 import { BertTokenizer, type BertConfig, type BertMultiTask } from '@bamgpu/bert/node';
-import * as metricsFns from '../glue/metrics.js';
 import { writePickle, type PickleValue } from '../io/pickle.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
 import { featurize } from '../train/features.js';
 import { REFERENCE_GLUE_SIZES } from '../train/mixer.js';
+import { scorePredictions } from '../train/evaluate.js';
 import { predict, type Prediction } from '../train/predict.js';
 import { predictTrainSets, writeTrainPredictions } from '../train/predictions.js';
 import { loadGlueTask, readSplit } from '../train/sources.js';
@@ -23,22 +23,18 @@ import { UsageError } from './args.js';
 
 type Metrics = Record<string, number>;
 
-/** Metrics the reference reports per task (×100 where it scales them), and the mean dev loss. */
+/** Metrics the reference reports per task (×100, from the one scorer), and the mean dev loss. */
 function referenceMetrics(task: TrainTask, gold: number[], preds: Prediction[]): Metrics {
-  const m: Metrics = {};
+  const metrics = task.kind === 'regression' ? (['pearson', 'spearman'] as const) : task.name === 'cola' ? (['mcc'] as const) : (['accuracy'] as const);
+  const scores = scorePredictions(task, gold, preds, metrics);
+  const m: Metrics = Object.fromEntries(metrics.map((k) => [k, 100 * scores[k]!]));
   if (task.kind === 'regression') {
     const p = preds as number[];
-    const { pearsonCorrelation, spearmanCorrelation } = metricsFns;
-    m.pearson = 100 * pearsonCorrelation(p, gold);
-    m.spearman = 100 * spearmanCorrelation(p, gold);
     m.mse = p.reduce((a, x, i) => a + (x - gold[i]) ** 2, 0) / p.length;
     m.loss = m.mse;
     return m;
   }
   const logits = preds as number[][];
-  const argmax = logits.map((l) => l.indexOf(Math.max(...l)));
-  if (task.name === 'cola') m.mcc = 100 * metricsFns.matthewsCorrelation(argmax, gold);
-  else m.accuracy = 100 * metricsFns.accuracy(argmax, gold);
   m.loss = logits.reduce((a, l, i) => {
     const mx = Math.max(...l);
     const lse = mx + Math.log(l.reduce((s, x) => s + Math.exp(x - mx), 0));

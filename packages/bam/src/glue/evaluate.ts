@@ -2,8 +2,11 @@ import { accuracy, f1Score, matthewsCorrelation, pearsonCorrelation, spearmanCor
 import type { GlueMetricName, GlueTaskSpec } from './task-spec.js';
 import { resolveGlueTask } from './tasks.js';
 
+/** Metrics keyed by name (fractions, not x100). */
+export type MetricScores = Partial<Record<GlueMetricName, number>>;
+
 /** A task's metrics on one split, keyed by metric name (fractions, not x100). */
-export type GlueMetrics = Readonly<Partial<Record<GlueMetricName, number>>>;
+export type GlueMetrics = Readonly<MetricScores>;
 
 /** Metrics of several splits of one task, keyed by split name ('dev', 'dev_matched', ...). */
 export type GlueMetricsBySplit = Readonly<Record<string, GlueMetrics>>;
@@ -32,20 +35,37 @@ export function evaluateGlue(
   if (spec.kind === 'regression') {
     const predicted = predictions.map((p, i) => expectScore(spec.name, 'prediction', i, p));
     const gold = golds.map((g, i) => expectScore(spec.name, 'gold label', i, g));
-    return pick(spec.metrics, {
-      pearson: () => pearsonCorrelation(predicted, gold),
-      spearman: () => spearmanCorrelation(predicted, gold),
-    }, spec.name);
+    return scoreMetrics(spec.name, spec.metrics, { kind: 'regression', predicted, gold });
   }
-
   const predicted = predictions.map((p, i) => expectLabel(spec.name, spec.labels, 'prediction', i, p));
   const gold = golds.map((g, i) => expectLabel(spec.name, spec.labels, 'gold label', i, g));
-  const positive = spec.positiveLabel;
-  return pick(spec.metrics, {
-    accuracy: () => accuracy(predicted, gold),
-    mcc: () => matthewsCorrelation(predicted, gold),
-    ...(positive === undefined ? {} : { f1: () => f1Score(predicted, gold, positive) }),
-  }, spec.name);
+  return scoreMetrics(spec.name, spec.metrics, { kind: 'classification', predicted, gold, positive: spec.positiveLabel });
+}
+
+/** Predictions and gold values to score: classes (label strings or class ids) or regression scores. */
+export type Scored<L> =
+  | { readonly kind: 'regression'; readonly predicted: readonly number[]; readonly gold: readonly number[] }
+  | { readonly kind: 'classification'; readonly predicted: readonly L[]; readonly gold: readonly L[]; readonly positive?: L };
+
+/**
+ * The one scorer behind every dev and test metric (evaluateGlue, the trainer's
+ * and `bam eval`'s scoreTask, `bam run`'s reference metrics): `metrics` in
+ * their order, each a fraction. Throws on a metric the kind has no rule for
+ * (F1 needs `positive`).
+ */
+export function scoreMetrics<L>(taskName: string, metrics: readonly GlueMetricName[], s: Scored<L>): MetricScores {
+  if (s.kind === 'regression') {
+    return pick(metrics, {
+      pearson: () => pearsonCorrelation(s.predicted, s.gold),
+      spearman: () => spearmanCorrelation(s.predicted, s.gold),
+    }, taskName);
+  }
+  const positive = s.positive;
+  return pick(metrics, {
+    accuracy: () => accuracy(s.predicted, s.gold),
+    mcc: () => matthewsCorrelation(s.predicted, s.gold),
+    ...(positive === undefined ? {} : { f1: () => f1Score(s.predicted, s.gold, positive) }),
+  }, taskName);
 }
 
 /**
@@ -93,8 +113,8 @@ function pick(
   metrics: readonly GlueMetricName[],
   compute: Partial<Record<GlueMetricName, () => number>>,
   taskName: string,
-): GlueMetrics {
-  const out: Partial<Record<GlueMetricName, number>> = {};
+): MetricScores {
+  const out: MetricScores = {};
   for (const metric of metrics) {
     const fn = compute[metric];
     if (fn === undefined) throw new Error(`${taskName}: metric "${metric}" does not apply to this task's kind`);

@@ -21,5 +21,5 @@ export {
   pearsonCorrelation,
   spearmanCorrelation,
 } from './metrics.js';
-export { bamTaskScore, evaluateGlue, glueTaskScore, type GlueMetrics, type GlueMetricsBySplit } from './evaluate.js';
+export { bamTaskScore, evaluateGlue, glueTaskScore, scoreMetrics, type GlueMetrics, type GlueMetricsBySplit, type MetricScores, type Scored } from './evaluate.js';
 export { formatSubmission, submissionSplit, type SubmissionRow } from './submission.js';

@@ -8,8 +8,9 @@
 export type GlueTaskName = 'CoLA' | 'SST-2' | 'MRPC' | 'STS-B' | 'QQP' | 'MNLI' | 'QNLI' | 'RTE' | 'WNLI' | 'AX';
 
 /**
- * Metrics as GLUE defines them. All are fractions: accuracy and F1 in [0, 1],
- * correlations in [-1, 1]. The leaderboard and the BAM paper print them x100.
+ * Metrics as GLUE defines them: the one metric-name type (the trainer's tasks and
+ * the synthetic suite use it too). Fractions: accuracy and F1 in [0, 1],
+ * correlations in [-1, 1]; the leaderboard and the BAM paper print them x100.
  */
 export type GlueMetricName = 'mcc' | 'accuracy' | 'f1' | 'pearson' | 'spearman';
 

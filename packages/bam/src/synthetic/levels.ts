@@ -4,7 +4,8 @@
  * scored against the noisy gold labels: no model can expect more, docs §5).
  * Both are computed on the very dev split the scores are measured on.
  */
-import { accuracy, f1Score, matthewsCorrelation, pearsonCorrelation } from '../glue/metrics.js';
+import { scoreMetrics, type Scored } from '../glue/evaluate.js';
+import { f1Score } from '../glue/metrics.js';
 import type { MetricName, SyntheticSuite, SyntheticTask } from './types.js';
 import { generateSyntheticGlue } from './suite.js';
 
@@ -15,19 +16,13 @@ export interface ReferenceLevels {
   ceiling: number;
 }
 
+/** One metric of label strings (scores as strings for pearson), through the one scorer. */
 function headlineScore(metric: MetricName, predictions: readonly string[], gold: readonly string[], positive = '1'): number {
-  switch (metric) {
-    case 'accuracy':
-      return accuracy(predictions, gold);
-    case 'mcc':
-      return matthewsCorrelation(predictions, gold);
-    case 'f1':
-      return f1Score(predictions, gold, positive);
-    case 'pearson':
-      return pearsonCorrelation(predictions.map(Number), gold.map(Number));
-    default:
-      throw new Error(`no reference levels for metric ${metric}`);
-  }
+  if (metric === 'spearman') throw new Error(`no reference levels for metric ${metric}`);
+  const scored: Scored<string> = metric === 'pearson'
+    ? { kind: 'regression', predicted: predictions.map(Number), gold: gold.map(Number) }
+    : { kind: 'classification', predicted: predictions, gold, positive };
+  return scoreMetrics('reference levels', [metric], scored)[metric]!;
 }
 
 /** The best score of a constant prediction: the majority class for accuracy, all-positive for F1, 0 for correlations. */

@@ -1,7 +1,9 @@
 /** Public shapes of the synthetic suite: task metadata in the style of GLUE, and splits. */
 import type { Example } from '../data/example.js';
+import type { GlueMetricName } from '../glue/task-spec.js';
 
-export type MetricName = 'accuracy' | 'mcc' | 'f1' | 'pearson' | 'spearman';
+/** The suite's metric names: GLUE's (kept under this name for compatibility). */
+export type MetricName = GlueMetricName;
 
 export type SplitName = 'train' | 'dev' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'dev', 'test'];

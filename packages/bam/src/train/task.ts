@@ -1,8 +1,6 @@
 import type { Example } from '../data/example.js';
-import type { GlueTaskSpec } from '../glue/task-spec.js';
+import type { GlueMetricName, GlueTaskSpec } from '../glue/task-spec.js';
 import type { SyntheticTask } from '../synthetic/types.js';
-
-export type TaskMetric = 'accuracy' | 'mcc' | 'f1' | 'pearson' | 'spearman';
 
 /**
  * A task as the trainer sees it, whatever its source (GLUE folders, the
@@ -19,7 +17,7 @@ export interface TrainTask {
   readonly range?: readonly [number, number];
   readonly isPair: boolean;
   /** Metrics reported on dev, headline metric first. */
-  readonly metrics: readonly TaskMetric[];
+  readonly metrics: readonly GlueMetricName[];
   /** The class F1 is computed for. */
   readonly positiveLabel?: string;
   /** Train on both sentence orders (the reference does so for MRPC and STS-B). */
@@ -72,7 +70,7 @@ export function fromGlue(spec: GlueTaskSpec, splits: { train: Example[]; dev: Ex
     labels: spec.kind === 'classification' ? spec.labels : undefined,
     range: spec.kind === 'regression' ? spec.range : undefined,
     isPair: spec.isPair,
-    metrics: [...new Set([spec.bamScore.metric, ...spec.metrics])] as TaskMetric[],
+    metrics: [...new Set([spec.bamScore.metric, ...spec.metrics])],
     positiveLabel: spec.kind === 'classification' ? spec.positiveLabel : undefined,
     symmetric: spec.name === 'MRPC' || spec.name === 'STS-B',
     train: splits.train,
