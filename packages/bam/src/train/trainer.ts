@@ -1,10 +1,10 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdamW, Generator, add, concat, indexSelect, lrSchedule, mul, reshape, scope, sum, tensor, type Tensor } from '@bamgpu/core';
+import { AdamW, Generator, add, concat, indexSelect, lrSchedule, mul, reshape, scope, sum, tensor, type LrSchedule, type Tensor } from '@bamgpu/core';
 import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
-import { makeBatch } from './batch.js';
+import { makeBatch, type BatchTensors } from './batch.js';
 import { checkExistingCheckpoint, checkTrainerState, findCheckpoint, loadCheckpoint, saveCheckpoint, validateTrainerState, type TrainerState } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { scoreTask, type TaskScores } from './evaluate.js';
@@ -118,6 +118,39 @@ export async function train(inputs: TrainInputs): Promise<TrainResult> {
 }
 
 async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
+  const run = await setUp(inputs);
+  await loop(run);
+  return finish(run);
+}
+
+/** Everything a run holds between its steps; `step` and `history` move as it goes. */
+interface TrainRun {
+  readonly inputs: TrainInputs;
+  readonly cfg: TrainConfig;
+  readonly tasks: readonly TrainTask[];
+  readonly trainFeatures: Feature[][];
+  readonly devFeatures: Feature[][];
+  /** Per task: its teacher's predictions, or null where the targets need none. */
+  readonly teacherOf: readonly (TeacherPredictions | null)[];
+  readonly mixer: TaskMixer;
+  readonly schedule: LrSchedule;
+  readonly totalSteps: number;
+  /** Steps between dev evaluations (0: only at the end). */
+  readonly evalEvery: number;
+  readonly generator: Generator;
+  readonly model: BertMultiTask;
+  readonly optimizer: AdamW;
+  readonly configKey: string;
+  readonly logPath: string | null;
+  step: number;
+  history: LogEvent[];
+}
+
+/**
+ * Featurises, checks the teachers, builds the mixer, model and optimiser,
+ * clears or resumes the output folder and writes the log's start.
+ */
+async function setUp(inputs: TrainInputs): Promise<TrainRun> {
   const cfg = inputs.config;
   const { tasks, tokenizer } = inputs;
   if (tasks.length === 0) throw new Error('train: no tasks given');
@@ -136,9 +169,7 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
     strategy: cfg.mix.strategy, alpha: cfg.mix.alpha, batchSize: cfg.batchSize, epochs: cfg.epochs, seed: cfg.seed,
     datasetMultiples: cfg.mix.datasetMultiples, sizeTable: cfg.mix.sizeTable, reshuffleEachEpoch: cfg.mix.reshuffleEachEpoch,
   });
-  const schedule = lrSchedule(cfg.schedule ?? 'hf');
   const totalSteps = mixer.plan.totalSteps;
-  const evalEvery = cfg.evalEvery > 0 ? cfg.evalEvery : cfg.evalCount > 0 ? Math.max(1, Math.floor(totalSteps / cfg.evalCount)) : 0;
   const generator = new Generator(cfg.seed);
   const model = await buildModel(inputs, generator);
   const numLayers = cfg.layerwiseLayers ?? model.config.numHiddenLayers;
@@ -150,11 +181,16 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
     maxGradNorm: cfg.maxGradNorm,
     lrMultiplier: (name) => layerwiseLrMultiplier(name, numLayers, cfg.layerwiseDecay),
   });
+  const run: TrainRun = {
+    inputs, cfg, tasks, trainFeatures, devFeatures, teacherOf, mixer, totalSteps, generator, model, optimizer,
+    schedule: lrSchedule(cfg.schedule ?? 'hf'),
+    evalEvery: cfg.evalEvery > 0 ? cfg.evalEvery : cfg.evalCount > 0 ? Math.max(1, Math.floor(totalSteps / cfg.evalCount)) : 0,
+    configKey: configKey(inputs),
+    logPath: cfg.outputDir ? join(cfg.outputDir, 'metrics.jsonl') : null,
+    step: 0,
+    history: [],
+  };
 
-  let step = 0;
-  let history: LogEvent[] = [];
-  const key = configKey(inputs);
-  const logPath = cfg.outputDir ? join(cfg.outputDir, 'metrics.jsonl') : null;
   if (cfg.outputDir) {
     await removeLeftovers(cfg.outputDir); // we hold the folder's lock: these belong to a killed run
     const found = await checkExistingCheckpoint(cfg.outputDir, cfg);
@@ -166,41 +202,94 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
     const found = await findCheckpoint(cfg.outputDir);
     if (found) {
       const st = await loadCheckpoint(found, model, optimizer, validateTrainerState);
-      if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with a different configuration; start a fresh run or use a new output directory`);
+      if (st.configKey !== run.configKey) throw new Error(`${found}: this checkpoint was made with a different configuration; start a fresh run or use a new output directory`);
       checkTrainerState(st, join(found, 'trainer_state.json'), totalSteps);
-      step = st.step;
+      run.step = st.step;
       mixer.setState(st.mixer);
       generator.setState(st.generator);
-      history = st.history as LogEvent[];
+      run.history = st.history as LogEvent[];
     }
   }
+  const { history, logPath } = run;
   if (logPath) await writeFile(logPath, history.map((e) => JSON.stringify(e)).join('\n') + (history.length ? '\n' : ''));
-  const emit = async (e: LogEvent) => {
-    history.push(e);
-    if (logPath) await appendFile(logPath, `${JSON.stringify(e)}\n`);
-    inputs.onEvent?.(e);
-  };
-  const checkpoint = async () => {
-    if (!cfg.outputDir) return;
-    const state: TrainerState = { step, totalSteps, mixer: mixer.state(), generator: generator.state(), configKey: key, history };
-    await saveCheckpoint(cfg.outputDir, model, optimizer, state);
-  };
-  if (step === 0) {
-    await emit({
+  if (run.step === 0) {
+    await emit(run, {
       type: 'start', totalSteps, tasks: tasks.map((t) => t.name), mix: cfg.mix.strategy,
       weights: Object.fromEntries(tasks.map((t, i) => [t.name, mixer.plan.weights[i]])), resumedAt: 0,
     });
   }
+  return run;
+}
 
-  const progress = cfg.progress ? new Progress(cfg.label ?? tasks.map((t) => t.name).join('+'), totalSteps, step) : null;
+/** Appends an event to the history and the log, then tells the caller. */
+async function emit(run: TrainRun, e: LogEvent): Promise<void> {
+  run.history.push(e);
+  if (run.logPath) await appendFile(run.logPath, `${JSON.stringify(e)}\n`);
+  run.inputs.onEvent?.(e);
+}
+
+/** Saves weights, optimiser state and the trainer's state (step, mixer, RNG, history), if there is an output folder. */
+async function checkpoint(run: TrainRun): Promise<void> {
+  if (!run.cfg.outputDir) return;
+  const state: TrainerState = { step: run.step, totalSteps: run.totalSteps, mixer: run.mixer.state(), generator: run.generator.state(), configKey: run.configKey, history: run.history };
+  await saveCheckpoint(run.cfg.outputDir, run.model, run.optimizer, state);
+}
+
+/**
+ * One batch's losses, recorded (nothing read back): the forward pass over
+ * every head, then per task the loss of its rows against annealed targets
+ * (λ·gold + (1−λ)·teacher), weighted by the mixer. Returns the summed loss and
+ * each task's loss as a [1] tensor, in task order.
+ */
+function lossForBatch(run: TrainRun, batch: BatchTensors, feats: readonly Feature[], rows: readonly { task: number }[], lambda: number): { total: Tensor; perTask: Tensor[] } {
+  const { cfg, tasks, mixer, teacherOf } = run;
+  const out = run.model.forward(batch);
+  let total: Tensor | null = null;
+  const perTask: Tensor[] = [];
+  tasks.forEach((task, t) => {
+    const logits = out.logits.get(task.name)!;
+    const mine = rows.map((r, i) => (r.task === t ? i : -1)).filter((i) => i >= 0);
+    let loss: Tensor;
+    if (mine.length === 0) {
+      // The reference runs every head on every example and masks the
+      // loss, so heads of absent tasks still get a (zero) gradient.
+      loss = mul(sum(logits), 0);
+    } else {
+      const sel = indexSelect(logits, 0, tensor(Int32Array.from(mine)));
+      const w = mixer.plan.weights[t];
+      if (task.kind === 'classification') {
+        const c = numOutputs(task);
+        const targets = mine.map((i) => classificationTarget(cfg.targets, lambda, feats[i].gold, c, teacherOf[t]?.get(feats[i].eid) as number[] | undefined));
+        loss = softTargetLoss(sel, targets, w);
+      } else {
+        const targets = mine.map((i) => regressionTarget(cfg.targets, lambda, feats[i].gold, teacherOf[t]?.get(feats[i].eid) as number | undefined));
+        loss = squaredErrorLoss(sel, targets, w);
+      }
+    }
+    perTask.push(reshape(loss, [1]));
+    total = total ? add(total, loss) : loss;
+  });
+  return { total: total!, perTask };
+}
+
+/**
+ * Steps until the end (or `stopAfter`): per step one recorded forward,
+ * backward and AdamW update; losses read back and checked on logged steps and
+ * before every checkpoint and evaluation.
+ */
+async function loop(run: TrainRun): Promise<void> {
+  const { cfg, tasks, mixer, model, optimizer, totalSteps, evalEvery } = run;
+  const { tokenizer } = run.inputs;
+  const progress = cfg.progress ? new Progress(cfg.label ?? tasks.map((t) => t.name).join('+'), totalSteps, run.step) : null;
   const t0 = performance.now();
   const end = Math.min(totalSteps, cfg.stopAfter ?? totalSteps);
   model.train();
-  while (step < end) {
+  while (run.step < end) {
+    const step = run.step;
     const slots = mixer.next();
     const rows = slots.filter((s): s is { task: number; index: number } => s !== null);
     const lambda = goldWeight(cfg.targets, step, totalSteps);
-    const lr = cfg.learningRate * schedule(step, totalSteps, cfg.warmupProportion);
+    const lr = cfg.learningRate * run.schedule(step, totalSteps, cfg.warmupProportion);
     // Logged steps depend only on the schedule, so a resumed run logs exactly what an uninterrupted one does.
     const next = step + 1;
     const logNow = next % LOG_EVERY === 0 || next === totalSteps;
@@ -211,70 +300,50 @@ async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
     const guardNow = logNow || saveNow || evalNow;
     const perTask = scope(() => {
       if (rows.length === 0) return null;
-      const feats = rows.map((r) => trainFeatures[r.task][r.index]);
+      const feats = rows.map((r) => run.trainFeatures[r.task][r.index]);
       const batch = makeBatch(feats, tokenizer.padId);
-      const out = model.forward(batch);
-      let total: Tensor | null = null;
-      const taskLosses: Tensor[] = [];
-      tasks.forEach((task, t) => {
-        const logits = out.logits.get(task.name)!;
-        const mine = rows.map((r, i) => (r.task === t ? i : -1)).filter((i) => i >= 0);
-        let loss: Tensor;
-        if (mine.length === 0) {
-          // The reference runs every head on every example and masks the
-          // loss, so heads of absent tasks still get a (zero) gradient.
-          loss = mul(sum(logits), 0);
-        } else {
-          const sel = indexSelect(logits, 0, tensor(Int32Array.from(mine)));
-          const w = mixer.plan.weights[t];
-          if (task.kind === 'classification') {
-            const c = numOutputs(task);
-            const targets = mine.map((i) => classificationTarget(cfg.targets, lambda, feats[i].gold, c, teacherOf[t]?.get(feats[i].eid) as number[] | undefined));
-            loss = softTargetLoss(sel, targets, w);
-          } else {
-            const targets = mine.map((i) => regressionTarget(cfg.targets, lambda, feats[i].gold, teacherOf[t]?.get(feats[i].eid) as number | undefined));
-            loss = squaredErrorLoss(sel, targets, w);
-          }
-        }
-        taskLosses.push(reshape(loss, [1]));
-        total = total ? add(total, loss) : loss;
-      });
-      total!.backward();
+      const losses = lossForBatch(run, batch, feats, rows, lambda);
+      losses.total.backward();
       optimizer.step(lr);
       optimizer.zeroGrad();
       batch.dispose();
-      return guardNow ? concat(taskLosses) : null;
+      return guardNow ? concat(losses.perTask) : null;
     });
-    step++;
+    run.step = next;
     if (perTask) {
       const values = Array.from(await perTask.data());
       perTask.dispose();
       const gradNorm = await optimizer.lastGradNorm();
-      assertFinite(Object.fromEntries(tasks.map((t, i) => [`task "${t.name}"`, values[i]])), { step, what: 'training loss' });
-      assertFinite(gradNorm, { step, what: 'gradient norm' });
+      assertFinite(Object.fromEntries(tasks.map((t, i) => [`task "${t.name}"`, values[i]])), { step: next, what: 'training loss' });
+      assertFinite(gradNorm, { step: next, what: 'gradient norm' });
       if (logNow) {
         const losses = Object.fromEntries(tasks.map((t, i) => [t.name, values[i]]));
         const loss = values.reduce((a, b) => a + b, 0);
-        await emit({ type: 'step', step, loss, losses, lambda, lr, gradNorm, seconds: (performance.now() - t0) / 1000 });
-        progress?.update(step, { loss, λ: lambda.toFixed(2) });
+        await emit(run, { type: 'step', step: next, loss, losses, lambda, lr, gradNorm, seconds: (performance.now() - t0) / 1000 });
+        progress?.update(next, { loss, λ: lambda.toFixed(2) });
       }
     }
-    if (evalEvery > 0 && step % evalEvery === 0 && step < totalSteps) {
-      await emit({ type: 'eval', step, dev: await evaluateDev(model, tasks, devFeatures, cfg.evalBatchSize) });
+    if (evalEvery > 0 && next % evalEvery === 0 && next < totalSteps) {
+      await emit(run, { type: 'eval', step: next, dev: await evaluateDev(model, tasks, run.devFeatures, cfg.evalBatchSize) });
     }
-    if (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) await checkpoint();
+    if (cfg.checkpointEvery > 0 && next % cfg.checkpointEvery === 0) await checkpoint(run);
   }
-  if (cfg.outputDir && step < totalSteps) await checkpoint(); // stopped early (stopAfter): leave a resumable state
+}
+
+/** After the loop: a resumable checkpoint if stopped early, else the final dev evaluation (reused if a resumed run had finished). */
+async function finish(run: TrainRun): Promise<TrainResult> {
+  const { cfg, step, totalSteps, history } = run;
+  if (cfg.outputDir && step < totalSteps) await checkpoint(run); // stopped early (stopAfter): leave a resumable state
   // A finished run that is resumed already logged and saved its final evaluation: reuse it.
   const last = history[history.length - 1];
   const finishedBefore = last?.type === 'eval' && last.step === totalSteps;
   let dev: Record<string, TaskScores> = {};
   if (finishedBefore) dev = last.dev;
   else if (step >= totalSteps) {
-    dev = await evaluateDev(model, tasks, devFeatures, cfg.evalBatchSize);
-    await emit({ type: 'eval', step, dev });
-    if (cfg.outputDir) await checkpoint();
+    dev = await evaluateDev(run.model, run.tasks, run.devFeatures, cfg.evalBatchSize);
+    await emit(run, { type: 'eval', step, dev });
+    if (cfg.outputDir) await checkpoint(run);
   }
-  optimizer.dispose();
-  return { model, dev, history, steps: step, totalSteps, trainFeatures };
+  run.optimizer.dispose();
+  return { model: run.model, dev, history, steps: step, totalSteps, trainFeatures: run.trainFeatures };
 }
