@@ -1,19 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertTokenizer, bertConfig, parseBertConfigText, type BertConfig } from '@bamgpu/bert/node';
 import { generateSyntheticGlue } from '../synthetic/index.js';
 import { loadGlueTask } from '../train/sources.js';
 import { fromSynthetic, type TrainTask } from '../train/task.js';
+import { exists } from '../io/fs-safe.js';
 import { UsageError } from './args.js';
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Tasks from a GLUE folder (names as GLUE or the reference spells them) or from the embedded suite ("synthetic"). */
 export async function loadTasks(data: string, names: readonly string[] | null, opts: { scale?: number; seed?: number; maxLines?: number } = {}): Promise<{ tasks: TrainTask[]; vocabTxt?: string }> {

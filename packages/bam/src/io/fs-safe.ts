@@ -15,6 +15,16 @@ function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Whether anything (file, folder, link target) exists at `path`; any stat failure counts as no. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An I/O failure that names the file or folder it happened to. */
 export class PathError extends Error {
   override name = 'PathError';

@@ -13,11 +13,12 @@
  * sibling directory which is renamed into place at the end, so a reader never
  * sees a half-written suite.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Example } from '../data/example.js';
 import type { SyntheticSuite, SyntheticTask } from './types.js';
 import { SPLIT_NAMES } from './types.js';
+import { exists } from '../io/fs-safe.js';
 
 export interface WriteSyntheticGlueOptions {
   /** Replace `dir` if it already exists; default false (an existing dir is an error). */
@@ -45,15 +46,6 @@ export function splitToTsv(task: SyntheticTask, examples: readonly Example[]): s
 function taskJson(task: SyntheticTask): string {
   const { splits: _splits, ...metadata } = task;
   return JSON.stringify(metadata, null, 2) + '\n';
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function writeSyntheticGlue(dir: string, suite: SyntheticSuite, options: WriteSyntheticGlueOptions = {}): Promise<void> {

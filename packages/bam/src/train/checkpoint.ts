@@ -1,8 +1,8 @@
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSafetensors, serializeSafetensors, toFloat32, type AdamW, type AdamWState, type Module } from '@bamgpu/core';
 import { CheckpointError } from '@bamgpu/bert';
-import { makeDir, writeFileNamed } from '../io/fs-safe.js';
+import { exists, makeDir, writeFileNamed } from '../io/fs-safe.js';
 import { assertFiniteTensor } from './finite-guard.js';
 import { checkRunState, parseStateJson, type RunState, type StateValidator, type TrainerState } from './trainer-state.js';
 
@@ -12,15 +12,6 @@ export type { RunState, StateValidator, TrainerState } from './trainer-state.js'
 const STATE_FILE = 'trainer_state.json';
 const MODEL_FILE = 'model.safetensors';
 const OPTIM_FILE = 'optimizer.safetensors';
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Writes `<dir>/checkpoint` atomically: everything goes to a fresh temporary
