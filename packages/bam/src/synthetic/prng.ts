@@ -7,6 +7,7 @@
  * operations are exact ones (dividing a 32-bit integer by 2^32, adding a few
  * such numbers). No transcendental functions are used anywhere, because
  * Math.log/Math.cos may differ in the last bit between engines.
+ * Kept apart from train/rng.ts: its splitmix stream is frozen by the suite's fingerprint and corpus hash.
  */
 
 /** The 32-bit finaliser of MurmurHash3: a cheap bijective bit mixer. */

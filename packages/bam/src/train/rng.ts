@@ -2,6 +2,7 @@
  * The trainer's CPU-side randomness (data order, task sampling): a small
  * seeded generator whose whole state is one integer, so checkpoints can
  * store it and a resumed run draws exactly what the uninterrupted one would.
+ * Kept apart from synthetic/prng.ts: its mulberry32 stream fixes every run's data order and saved checkpoints' state.
  */
 export class Rng {
   constructor(public state: number) {
