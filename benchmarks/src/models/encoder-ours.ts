@@ -6,6 +6,7 @@
 import {
   AdamW, LayerNorm, Linear, Module, attention, backward, add, gelu, mseLoss, permute, randn, reshape, scope, type Tensor,
 } from '@bamgpu/core';
+import { BERT_NO_DECAY } from '@bamgpu/bert';
 import type { Instance } from '../types.js';
 
 export interface EncoderConfig {
@@ -83,7 +84,7 @@ export function oursEncoderStep(cfg: EncoderConfig, optimise: boolean): Instance
   const rows = cfg.batch * cfg.seq;
   const x = randn([rows, cfg.hidden]);
   const target = randn([rows, cfg.hidden]);
-  const opt = optimise ? new AdamW(model.namedParameters(), { lr: 1e-4, weightDecay: 0.01 }) : null;
+  const opt = optimise ? new AdamW(model.namedParameters(), { lr: 1e-4, weightDecay: 0.01, noDecay: BERT_NO_DECAY }) : null;
   return {
     run: () => {
       scope(() => backward(mseLoss(model.forward(x), target)));

@@ -7,6 +7,7 @@
  * tf.train.adam, the same update without decoupled weight decay.
  */
 import { AdamW, randn, type Tensor } from '@bamgpu/core';
+import { BERT_NO_DECAY } from '@bamgpu/bert';
 import type { Tf, TfTensor } from '../tfjs/load.js';
 import type { Instance, Workload } from '../types.js';
 
@@ -48,7 +49,7 @@ function oursAdamW(params: [string, number[]][]): Instance {
       p.grad = randn(shape, { std: 1e-3 });
       named.push([name, p]);
     }
-    opt = new AdamW(named, { lr: 1e-4, weightDecay: 0.01 });
+    opt = new AdamW(named, { lr: 1e-4, weightDecay: 0.01, noDecay: BERT_NO_DECAY });
   } catch (e) {
     free();
     throw e;

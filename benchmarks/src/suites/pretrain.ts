@@ -7,7 +7,7 @@
  * No TF.js twin: the row tracks our own pre-training throughput.
  */
 import { AdamW, crossEntropy, scope, tensor } from '@bamgpu/core';
-import { BertForMaskedLM, bertConfig } from '@bamgpu/bert';
+import { BERT_NO_DECAY, BertForMaskedLM, bertConfig } from '@bamgpu/bert';
 import type { Instance, Workload } from '../types.js';
 
 const SHAPE = { vocab: 279, hidden: 64, layers: 2, heads: 4, batch: 64, seq: 24, maskRate: 0.15 };
@@ -38,7 +38,7 @@ function oursPretrainStep(): Instance {
   const attentionMask = tensor(new Int32Array(b.ids.length).fill(1), [SHAPE.batch, SHAPE.seq], { dtype: 'int32' });
   const positions = tensor(b.positions, [b.positions.length], { dtype: 'int32' });
   const labels = tensor(b.labels, [b.labels.length], { dtype: 'int32' });
-  const opt = new AdamW(model.namedParameters(), { lr: 1e-3, eps: 1e-6, weightDecay: 0.01, biasCorrection: false, maxGradNorm: 1 });
+  const opt = new AdamW(model.namedParameters(), { lr: 1e-3, eps: 1e-6, weightDecay: 0.01, biasCorrection: false, maxGradNorm: 1, noDecay: BERT_NO_DECAY });
   model.train();
   return {
     run: () => {

@@ -15,6 +15,7 @@ export { BertMultiTask, TASKS_CONFIG_KEY, type MultiTaskOutput, type MultiTaskPr
 export { TaskHeads, type HeadInit, type TaskHeadsOptions, type TaskSpec } from './model/task-heads.js';
 export { BertInputError, type BertInputs } from './model/inputs.js';
 export type { BertBuildOptions } from './model/options.js';
+export { BERT_NO_DECAY } from './model/no-decay.js';
 export { CheckpointError } from './checkpoint/errors.js';
 export type { FromPretrainedOptions } from './checkpoint/pretrained.js';
 export type { LoadReport } from './checkpoint/load-weights.js';

@@ -17,8 +17,8 @@ describe('AdamW (fused) against a float64 reference', () => {
       const mk = () => parameter(tensor([0.5, -0.25, 1, 2, -3], [5]));
       const a = mk();
       const b = mk();
-      const optA = new AdamW([['w', a]], { lr: 0.1 });
-      const optB = new AdamW([['w', b]], { lr: 0.1 });
+      const optA = new AdamW([['w', a]], { lr: 0.1, noDecay: () => false });
+      const optB = new AdamW([['w', b]], { lr: 0.1, noDecay: () => false });
       const grads = [[1, 2, 3, 4, 5], [-1, 0.5, 0, 2, 1], [0.3, 0.3, -0.3, 1, 0]];
       for (const g of grads.slice(0, 2)) {
         a.grad = tensor(g);
@@ -88,7 +88,7 @@ describe('schedules and clipping', () => {
     const w0 = new Float32Array(n).fill(1);
     const p = parameter(tensor(w0, [n]));
     const q = parameter(tensor([2, 2, 2]));
-    const opt = new AdamW([['big.weight', p], ['small.weight', q]], { lr: 0.1, weightDecay: 0, biasCorrection: true, maxGradNorm: 0 });
+    const opt = new AdamW([['big.weight', p], ['small.weight', q]], { lr: 0.1, weightDecay: 0, biasCorrection: true, maxGradNorm: 0, noDecay: () => false });
     const g = new Float32Array(n);
     g[0] = 1;
     g[n - 1] = -1; // lives in the second chunk
@@ -110,7 +110,7 @@ describe('schedules and clipping', () => {
 
   test('an optimiser step allocates nothing after the first', async () => {
     const p = parameter(tensor(new Float32Array(1000).fill(1), [10, 100]));
-    const opt = new AdamW([['w', p]], { lr: 1e-3, maxGradNorm: 1 });
+    const opt = new AdamW([['w', p]], { lr: 1e-3, maxGradNorm: 1, noDecay: () => false });
     const before: number[] = [];
     for (let i = 0; i < 5; i++) {
       p.grad = tensor(new Float32Array(1000).fill(0.5), [10, 100]);

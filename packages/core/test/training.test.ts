@@ -9,6 +9,10 @@ import {
 import { initNode } from '@bamgpu/core/node';
 import { seeded } from './helpers/check.js';
 
+/** The decay exclusions core's AdamW defaulted to before callers passed their own (biases and LayerNorm weights). */
+const BIAS_AND_NORM_NO_DECAY = (name: string) =>
+  /(^|\.)(bias|LayerNorm\.weight|LayerNorm\.bias|layer_norm\.weight|layer_norm\.bias)$/.test(name) || /LayerNorm|layer_norm/.test(name);
+
 beforeAll(async () => {
   await initNode();
   manualSeed(1);
@@ -74,7 +78,7 @@ describe('training on the GPU', () => {
     // XOR-like: class 1 where the signs of the two coordinates differ.
     const ys = Int32Array.from({ length: n }, (_, i) => (xs[2 * i] * xs[2 * i + 1] < 0 ? 1 : 0));
     const model = new MLP(2, 32, 2);
-    const opt = new AdamW(model.namedParameters(), { lr: 0.03, weightDecay: 0 });
+    const opt = new AdamW(model.namedParameters(), { lr: 0.03, weightDecay: 0, noDecay: () => false });
     const x = tensor(xs, [n, 2]);
     const y = tensor(ys, [n]);
     const losses: number[] = [];
@@ -115,7 +119,7 @@ describe('training on the GPU', () => {
     const mask = tensor(maskData, [b, t]);
     const y = tensor(labels, [b]);
     const model = new Block(dim, 4, 2);
-    const opt = new AdamW(model.namedParameters(), { lr: 3e-3, maxGradNorm: 1 });
+    const opt = new AdamW(model.namedParameters(), { lr: 3e-3, maxGradNorm: 1, noDecay: BIAS_AND_NORM_NO_DECAY });
     const losses: number[] = [];
     let memAt20 = memory();
     let bindGroupsAt20 = getDefaultRuntime().bindGroupStats();

@@ -33,7 +33,7 @@ async function trainXor(steps: number, readLossAt: (step: number) => boolean, ea
   const xs = Float32Array.from({ length: n * 2 }, () => rnd() * 2 - 1);
   const ys = Int32Array.from({ length: n }, (_, i) => (xs[2 * i] * xs[2 * i + 1] < 0 ? 1 : 0));
   const model = new MLP(2, 32, 2);
-  const opt = new AdamW(model.namedParameters(), { lr: 0.03, weightDecay: 0 });
+  const opt = new AdamW(model.namedParameters(), { lr: 0.03, weightDecay: 0, noDecay: () => false });
   const x = tensor(xs, [n, 2]);
   const y = tensor(ys, [n]);
   try {

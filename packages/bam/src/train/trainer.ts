@@ -1,7 +1,7 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, add, concat, indexSelect, lrSchedule, mul, reshape, scope, sum, tensor, type LrSchedule, type Tensor } from '@bamgpu/core';
-import { BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
+import { BERT_NO_DECAY, BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
 import { makeBatch, type BatchTensors } from './batch.js';
@@ -179,6 +179,7 @@ async function setUp(inputs: TrainInputs): Promise<TrainRun> {
     weightDecay: cfg.weightDecay,
     biasCorrection: cfg.biasCorrection,
     maxGradNorm: cfg.maxGradNorm,
+    noDecay: BERT_NO_DECAY,
     lrMultiplier: (name) => layerwiseLrMultiplier(name, numLayers, cfg.layerwiseDecay),
   });
   const run: TrainRun = {

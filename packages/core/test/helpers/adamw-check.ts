@@ -53,7 +53,7 @@ export async function checkAdamW({ biasCorrection, maxGradNorm }: { biasCorrecti
     const init = spec.map((s) => rand(s.shape.reduce((a, b) => a * b, 1), rnd));
     const ps: [string, Tensor][] = spec.map((s, i) => [s.name, parameter(tensor(Float32Array.from(init[i]), s.shape))]);
     const mult = (n: string) => (n.startsWith('head') ? 1 : 0.9);
-    const opt = new AdamW(ps, { lr: 0.01, weightDecay: 0.1, biasCorrection, maxGradNorm, lrMultiplier: mult });
+    const opt = new AdamW(ps, { lr: 0.01, weightDecay: 0.1, biasCorrection, maxGradNorm, lrMultiplier: mult, noDecay: (n) => /bias|LayerNorm/.test(n) });
     const w = init.map((a) => Float64Array.from(a));
     const m = init.map((a) => new Float64Array(a.length));
     const v = init.map((a) => new Float64Array(a.length));
