@@ -12,6 +12,27 @@ describe('AdamW (fused) against a float64 reference', () => {
   // The same check runs on GPUs through the device op runner (test/device/ops-runner.ts).
   for (const c of ADAMW_CASES) test(adamwCaseLabel(c), () => checkAdamW(c));
 
+  test('takes its no-decay rule from the caller and refuses to guess one', async () => {
+    await scope(async () => {
+      const w = parameter(tensor([1, 2], [2]));
+      // @ts-expect-error -- noDecay is required
+      expect(() => new AdamW([['w', w]], { lr: 0.1 })).toThrow(/options\.noDecay is required.*BERT_NO_DECAY from @bamgpu\/bert/);
+      // Decay on 'w' (rule false) shrinks it with a zero gradient; excluded (rule true) it stays.
+      const decayed = parameter(tensor([1, 2], [2]));
+      const kept = parameter(tensor([1, 2], [2]));
+      const optD = new AdamW([['w', decayed]], { lr: 0.5, weightDecay: 0.1, noDecay: () => false });
+      const optK = new AdamW([['w', kept]], { lr: 0.5, weightDecay: 0.1, noDecay: (n) => n === 'w' });
+      decayed.grad = tensor([0, 0], [2]);
+      kept.grad = tensor([0, 0], [2]);
+      optD.step();
+      optK.step();
+      expectClose(await decayed.data(), [1 - 0.5 * 0.1, 2 * (1 - 0.5 * 0.1)], 1e-6, 'decayed');
+      expectClose(await kept.data(), [1, 2], 1e-6, 'excluded');
+      optD.dispose();
+      optK.dispose();
+    });
+  });
+
   test('state round-trips through stateDict/loadStateDict and continues identically', async () => {
     await scope(async () => {
       const mk = () => parameter(tensor([0.5, -0.25, 1, 2, -3], [5]));

@@ -1,7 +1,7 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, add, argmax, cast, crossEntropy, eq, linearWarmupDecay, mul, noGrad, scope, stack, sum, type Tensor } from '@bamgpu/core';
-import { BertForMaskedLM, BertForPreTraining, type BertTokenizer, type PreTrainingOutput } from '@bamgpu/bert/node';
+import { BERT_NO_DECAY, BertForMaskedLM, BertForPreTraining, type BertTokenizer, type PreTrainingOutput } from '@bamgpu/bert/node';
 import { makeDir } from '../io/fs-safe.js';
 import { checkExistingCheckpoint, findCheckpoint, loadCheckpoint, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
 import { assertFinite } from '../train/finite-guard.js';
@@ -188,7 +188,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
 
   const generator = new Generator(cfg.seed);
   const model = await buildModel(cfg, generator);
-  const optimizer = new AdamW(model.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: false, maxGradNorm: cfg.maxGradNorm });
+  const optimizer = new AdamW(model.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: false, maxGradNorm: cfg.maxGradNorm, noDecay: BERT_NO_DECAY });
   const key = configKey(cfg, inputs.documents.length);
   const totalSteps = cfg.steps;
   let step = 0;

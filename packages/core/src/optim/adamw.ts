@@ -14,15 +14,16 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** BERT's original optimiser has none; PyTorch's AdamW has it. Default true. */
   biasCorrection?: boolean;
-  /** Parameters (by name) that get no weight decay; default: LayerNorm weights and biases, as BERT. */
-  noDecay?: (name: string) => boolean;
+  /**
+   * Parameters (by name) that get no weight decay: the model's rule, so the
+   * caller's (BERT: BERT_NO_DECAY from @bamgpu/bert; none: `() => false`).
+   */
+  noDecay: (name: string) => boolean;
   /** Per-parameter learning-rate multiplier (layer-wise decay), default 1. */
   lrMultiplier?: (name: string) => number;
   /** Clip gradients to this global L2 norm before the update (0 / undefined: no clipping). */
   maxGradNorm?: number;
 }
-
-export const BERT_NO_DECAY = (name: string) => /(^|\.)(bias|LayerNorm\.weight|LayerNorm\.bias|layer_norm\.weight|layer_norm\.bias)$/.test(name) || /LayerNorm|layer_norm/.test(name);
 
 export interface AdamWState {
   /** Per-parameter update counts. */
@@ -59,6 +60,9 @@ export class AdamW {
   constructor(params: Iterable<[string, Tensor]>, options: AdamWOptions) {
     const list = [...params];
     if (list.length === 0) throw new Error('AdamW: no parameters given');
+    if (typeof options.noDecay !== 'function') {
+      throw new TypeError("AdamW: options.noDecay is required: which parameters get no weight decay (BERT's: BERT_NO_DECAY from @bamgpu/bert; none: () => false)");
+    }
     this.names = list.map(([n]) => n);
     this.params = list.map(([, p]) => p);
     for (const [name, p] of list) {
@@ -74,7 +78,7 @@ export class AdamW {
       biasCorrection: options.biasCorrection ?? true,
       maxGradNorm: options.maxGradNorm ?? 0,
     };
-    const noDecay = options.noDecay ?? BERT_NO_DECAY;
+    const noDecay = options.noDecay;
     this.lrMult = this.names.map((n) => options.lrMultiplier?.(n) ?? 1);
     this.decay = this.names.map((n) => (noDecay(n) ? 0 : this.options.weightDecay));
     const sizes = this.params.map((p) => p.size);

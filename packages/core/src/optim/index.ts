@@ -1,3 +1,3 @@
-export { AdamW, BERT_NO_DECAY, type AdamWOptions, type AdamWState } from './adamw.js';
+export { AdamW, type AdamWOptions, type AdamWState } from './adamw.js';
 export { LR_SCHEDULE_NAMES, bertWarmupDecay, layerwiseMultiplier, linearWarmupDecay, lrSchedule, type LrSchedule, type LrScheduleName } from './schedule.js';
 export { clipGradNorm } from './clip.js';
