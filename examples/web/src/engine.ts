@@ -61,10 +61,15 @@ export async function loadModel(baseUrl: string): Promise<LoadedModel> {
     model.dispose();
     throw new Error(`${baseUrl} has no vocab.txt`);
   }
-  // Lower-casing as BERT's uncased models (and the synthetic suite) expect; tokenizer_config.json's do_lower_case overrides it.
-  const tokenizerConfig = model.assets.get('tokenizer_config.json');
-  const lowercase = tokenizerConfig === undefined ? true : (JSON.parse(tokenizerConfig) as { do_lower_case?: boolean }).do_lower_case ?? true;
-  const tokenizer = new BertTokenizer(parseVocabText(vocab), { lowercase }, `${baseUrl}vocab.txt`);
+  // Lower-casing as BERT's uncased models (and the synthetic suite) expect, unless
+  // tokenizer_config.json says otherwise (Hugging Face's keys; null = the default).
+  const configText = model.assets.get('tokenizer_config.json');
+  const tc = (configText === undefined ? {} : JSON.parse(configText)) as { do_lower_case?: boolean | null; strip_accents?: boolean | null; tokenize_chinese_chars?: boolean | null };
+  const tokenizer = new BertTokenizer(
+    parseVocabText(vocab),
+    { lowercase: tc.do_lower_case ?? true, stripAccents: tc.strip_accents ?? undefined, tokenizeChineseChars: tc.tokenize_chinese_chars ?? true },
+    `${baseUrl}vocab.txt`,
+  );
   const known = suiteMetadata();
   const tasks = model.tasks.map((spec): TaskInfo => {
     const meta = known.get(spec.name);
