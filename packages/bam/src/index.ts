@@ -5,3 +5,8 @@
 export type { Example } from './data/example.js';
 export * from './glue/index.js';
 export * from './synthetic/index.js';
+
+// Teacher annealing and the distillation losses: plain arithmetic and core
+// ops, no file IO, so a page can run BAM's fine-tuning objective too.
+export { annealLambda, goldWeight, classificationTarget, regressionTarget, softmax64, type TargetMix } from './distill/targets.js';
+export { softTargetLoss, squaredErrorLoss } from './distill/losses.js';
