@@ -5,7 +5,7 @@
  * only the main entries of the packages, which never reach Node built-ins.
  */
 import { AdamW, crossEntropy, noGrad, scope, sum, tensor, type Tensor } from '@bamgpu/core';
-import { BertMultiTask, BertTokenizer, fetchFolder, parseVocabText } from '@bamgpu/bert';
+import { BERT_NO_DECAY, BertMultiTask, BertTokenizer, fetchFolder, parseVocabText } from '@bamgpu/bert';
 import {
   annealLambda,
   classificationTarget,
@@ -300,7 +300,7 @@ export async function fineTune(lm: LoadedModel, options: FineTuneOptions): Promi
     b.teacher = b.gold.map((_, r) => Array.from(data.subarray(r * c, (r + 1) * c)));
   }
   const evalGoldLossBefore = await evalGoldLoss(lm, batches);
-  const opt = new AdamW(lm.model.namedParameters(), { lr, weightDecay: 0.01 });
+  const opt = new AdamW(lm.model.namedParameters(), { lr, weightDecay: 0.01, noDecay: BERT_NO_DECAY });
   const history: StepInfo[] = [];
   lm.model.train();
   try {
