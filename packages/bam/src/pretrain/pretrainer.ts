@@ -1,11 +1,10 @@
-import { appendFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, add, argmax, cast, crossEntropy, eq, linearWarmupDecay, mul, noGrad, scope, stack, sum, type Tensor } from '@bamgpu/core';
 import { BERT_NO_DECAY, BertForMaskedLM, BertForPreTraining, type BertTokenizer, type PreTrainingOutput } from '@bamgpu/bert/node';
-import { makeDir } from '../io/fs-safe.js';
-import { checkExistingCheckpoint, findCheckpoint, loadCheckpoint, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
+import { loadCheckpoint, prepareRunFolder, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
 import { assertFinite } from '../train/finite-guard.js';
-import { lockOutputDir, removeLeftovers } from '../train/output-lock.js';
+import { withOutputLock } from '../train/output-lock.js';
 import { stateFields } from '../train/trainer-state.js';
 import { Progress } from '../train/progress.js';
 import { Rng, deriveSeed } from '../train/rng.js';
@@ -164,13 +163,7 @@ async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<Pr
  */
 export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> {
   validatePretrainConfig(inputs.config);
-  const dir = inputs.config.outputDir;
-  const release = dir ? await lockOutputDir(dir) : null;
-  try {
-    return await pretrainLocked(inputs);
-  } finally {
-    await release?.();
-  }
+  return withOutputLock(inputs.config.outputDir, () => pretrainLocked(inputs));
 }
 
 async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
@@ -196,25 +189,15 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   let priorSeconds = 0;
   let history: PretrainEvent[] = [];
   const logPath = cfg.outputDir ? join(cfg.outputDir, 'metrics.jsonl') : null;
-  if (cfg.outputDir) {
-    await makeDir(cfg.outputDir);
-    await removeLeftovers(cfg.outputDir); // we hold the folder's lock: these belong to a killed run
-    const found = await checkExistingCheckpoint(cfg.outputDir, cfg);
-    if (found && cfg.overwrite) {
-      for (const name of ['checkpoint', 'checkpoint.old']) await rm(join(cfg.outputDir, name), { recursive: true, force: true });
-    }
-  }
-  if (cfg.resume && cfg.outputDir) {
-    const found = await findCheckpoint(cfg.outputDir);
-    if (found) {
-      const st = await loadCheckpoint(found, model, optimizer, validatePretrainState);
-      if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with different pre-training settings or corpus; start a fresh run or use a new output folder`);
-      step = st.step;
-      tokens = st.tokens;
-      priorSeconds = st.seconds;
-      generator.setState(st.generator);
-      history = st.history;
-    }
+  const found = cfg.outputDir ? await prepareRunFolder(cfg.outputDir, cfg) : null;
+  if (found) {
+    const st = await loadCheckpoint(found, model, optimizer, validatePretrainState);
+    if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with different pre-training settings or corpus; start a fresh run or use a new output folder`);
+    step = st.step;
+    tokens = st.tokens;
+    priorSeconds = st.seconds;
+    generator.setState(st.generator);
+    history = st.history;
   }
   if (logPath) await writeFile(logPath, history.map((e) => JSON.stringify(e)).join('\n') + (history.length ? '\n' : ''));
   const emit = async (e: PretrainEvent) => {

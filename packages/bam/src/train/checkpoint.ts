@@ -4,6 +4,7 @@ import { parseSafetensors, serializeSafetensors, toFloat32, type AdamW, type Ada
 import { CheckpointError } from '@bamgpu/bert';
 import { exists, makeDir, writeFileNamed } from '../io/fs-safe.js';
 import { assertFiniteTensor } from './finite-guard.js';
+import { removeLeftovers } from './output-lock.js';
 import { checkRunState, parseStateJson, type RunState, type StateValidator, type TrainerState } from './trainer-state.js';
 
 export { checkRunState, checkTrainerState, parseTrainerState, validateTrainerState } from './trainer-state.js';
@@ -58,6 +59,22 @@ export async function checkExistingCheckpoint(dir: string, o: { resume?: boolean
     throw new Error(`${found} exists: pass --resume to continue that run, or --overwrite to start again and replace it`);
   }
   return found;
+}
+
+/**
+ * Readies a locked output folder for a run: removes a killed run's
+ * leftovers, refuses an existing checkpoint unless the run resumes or
+ * overwrites it, deletes it on overwrite. Returns the checkpoint to resume
+ * from (null when not resuming or when there is none).
+ */
+export async function prepareRunFolder(dir: string, o: { resume?: boolean; overwrite?: boolean }): Promise<string | null> {
+  await removeLeftovers(dir); // the caller holds the folder's lock: these belong to a killed run
+  const found = await checkExistingCheckpoint(dir, o);
+  if (found && o.overwrite) {
+    for (const name of ['checkpoint', 'checkpoint.old']) await rm(join(dir, name), { recursive: true, force: true });
+    return null;
+  }
+  return o.resume ? found : null;
 }
 
 /** The checkpoint folder to resume from: `checkpoint`, or `checkpoint.old` if a crash fell between the two renames. */

@@ -102,6 +102,16 @@ export async function lockOutputDir(dir: string): Promise<() => Promise<void>> {
   throw new OutputLockedError(`${dir}: could not take the lock ${path}`);
 }
 
+/** Runs `fn` holding `dir`'s lock (no lock without a folder), releasing it however `fn` ends. */
+export async function withOutputLock<T>(dir: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const release = dir ? await lockOutputDir(dir) : null;
+  try {
+    return await fn();
+  } finally {
+    await release?.();
+  }
+}
+
 /**
  * Removes what a killed run leaves behind in its output folder: checkpoint
  * folders and files being written (`checkpoint.tmp-*`, `*.tmp-<pid>`, the

@@ -1,17 +1,17 @@
-import { appendFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AdamW, Generator, add, concat, indexSelect, lrSchedule, mul, reshape, scope, sum, tensor, type LrSchedule, type Tensor } from '@bamgpu/core';
 import { BERT_NO_DECAY, BertMultiTask, type BertTokenizer } from '@bamgpu/bert/node';
 import { classificationTarget, goldWeight, regressionTarget } from '../distill/targets.js';
 import { softTargetLoss, squaredErrorLoss } from '../distill/losses.js';
 import { makeBatch, type BatchTensors } from './batch.js';
-import { checkExistingCheckpoint, checkTrainerState, findCheckpoint, loadCheckpoint, saveCheckpoint, validateTrainerState, type TrainerState } from './checkpoint.js';
+import { checkTrainerState, loadCheckpoint, prepareRunFolder, saveCheckpoint, validateTrainerState, type TrainerState } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import { scoreTask, type TaskScores } from './evaluate.js';
 import { featurize, type Feature } from './features.js';
 import { assertFinite } from './finite-guard.js';
 import { layerwiseLrMultiplier } from './layerwise.js';
-import { lockOutputDir, removeLeftovers } from './output-lock.js';
+import { withOutputLock } from './output-lock.js';
 import { TaskMixer } from './mixer.js';
 import { predict } from './predict.js';
 import { Progress } from './progress.js';
@@ -108,13 +108,7 @@ export async function evaluateDev(model: BertMultiTask, tasks: readonly TrainTas
  */
 export async function train(inputs: TrainInputs): Promise<TrainResult> {
   validateTrainConfig(inputs.config);
-  const dir = inputs.config.outputDir;
-  const release = dir ? await lockOutputDir(dir) : null;
-  try {
-    return await trainLocked(inputs);
-  } finally {
-    await release?.();
-  }
+  return withOutputLock(inputs.config.outputDir, () => trainLocked(inputs));
 }
 
 async function trainLocked(inputs: TrainInputs): Promise<TrainResult> {
@@ -192,24 +186,15 @@ async function setUp(inputs: TrainInputs): Promise<TrainRun> {
     history: [],
   };
 
-  if (cfg.outputDir) {
-    await removeLeftovers(cfg.outputDir); // we hold the folder's lock: these belong to a killed run
-    const found = await checkExistingCheckpoint(cfg.outputDir, cfg);
-    if (found && cfg.overwrite) {
-      for (const name of ['checkpoint', 'checkpoint.old']) await rm(join(cfg.outputDir, name), { recursive: true, force: true });
-    }
-  }
-  if (cfg.resume && cfg.outputDir) {
-    const found = await findCheckpoint(cfg.outputDir);
-    if (found) {
-      const st = await loadCheckpoint(found, model, optimizer, validateTrainerState);
-      if (st.configKey !== run.configKey) throw new Error(`${found}: this checkpoint was made with a different configuration; start a fresh run or use a new output directory`);
-      checkTrainerState(st, join(found, 'trainer_state.json'), totalSteps);
-      run.step = st.step;
-      mixer.setState(st.mixer);
-      generator.setState(st.generator);
-      run.history = st.history as LogEvent[];
-    }
+  const found = cfg.outputDir ? await prepareRunFolder(cfg.outputDir, cfg) : null;
+  if (found) {
+    const st = await loadCheckpoint(found, model, optimizer, validateTrainerState);
+    if (st.configKey !== run.configKey) throw new Error(`${found}: this checkpoint was made with a different configuration; start a fresh run or use a new output directory`);
+    checkTrainerState(st, join(found, 'trainer_state.json'), totalSteps);
+    run.step = st.step;
+    mixer.setState(st.mixer);
+    generator.setState(st.generator);
+    run.history = st.history as LogEvent[];
   }
   const { history, logPath } = run;
   if (logPath) await writeFile(logPath, history.map((e) => JSON.stringify(e)).join('\n') + (history.length ? '\n' : ''));
