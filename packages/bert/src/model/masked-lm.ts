@@ -1,12 +1,12 @@
-import { Module, indexSelect, reshape, scope, type Tensor } from '@bamgpu/core';
-import { BertConfigError, type BertConfig } from '../config.js';
+import { Module, scope, type Tensor } from '@bamgpu/core';
+import type { BertConfig } from '../config.js';
 import type { FolderReader, FolderWriter } from '../checkpoint/folder-io.js';
 import type { LoadReport } from '../checkpoint/load-weights.js';
 import { loadPretrained, savePretrained, type FromPretrainedOptions } from '../checkpoint/pretrained.js';
 import { BertModel } from './bert-model.js';
 import { checkedConfig } from './checked-config.js';
 import type { BertInputs } from './inputs.js';
-import { BertOnlyMLMHead } from './mlm-head.js';
+import { BertOnlyMLMHead, checkTiedDecoder, maskedLMLogits } from './mlm-head.js';
 import type { BertBuildOptions } from './options.js';
 
 export interface MaskedLMOutput {
@@ -57,10 +57,7 @@ export class BertForMaskedLM extends Module {
   constructor(config: BertConfig, options: BertBuildOptions = {}) {
     super();
     const cfg = checkedConfig(config);
-    // transformers keeps a separate decoder weight when this is false; this model cannot.
-    if (cfg.extra.tie_word_embeddings === false) {
-      throw new BertConfigError('BertForMaskedLM: config.json has "tie_word_embeddings": false; only a decoder tied to the word-embedding table is supported');
-    }
+    checkTiedDecoder(cfg, 'BertForMaskedLM');
     this.bert = new BertModel(cfg, { ...options, addPoolingLayer: false });
     const table = this.bert.embeddings.word_embeddings;
     this.cls = new BertOnlyMLMHead(cfg, () => table.weight, options);
@@ -89,11 +86,7 @@ export class BertForMaskedLM extends Module {
   forward(inputs: BertInputs, options: MaskedLMForwardOptions = {}): MaskedLMOutput {
     return scope(() => {
       const lastHiddenState = this.bert.encode(inputs);
-      const [b, t, h] = lastHiddenState.shape;
-      const flat = reshape(lastHiddenState, [b * t, h]);
-      const rows = options.positions ? indexSelect(flat, 0, options.positions) : flat;
-      const logits = this.cls.predictions.forward(rows);
-      return { lastHiddenState, logits: options.positions ? logits : reshape(logits, [b, t, this.config.vocabSize]) };
+      return { lastHiddenState, logits: maskedLMLogits(this.cls.predictions, lastHiddenState, options.positions, this.config.vocabSize) };
     });
   }
 

@@ -1,4 +1,5 @@
-import { LayerNorm, Linear, Module, gelu, matmul, parameter, zeros, type Tensor } from '@bamgpu/core';
+import { LayerNorm, Linear, Module, gelu, indexSelect, matmul, parameter, reshape, zeros, type Tensor } from '@bamgpu/core';
+import { BertConfigError } from '../config.js';
 import type { BertConfig } from '../config.js';
 import type { BertBuildOptions } from './options.js';
 
@@ -43,6 +44,28 @@ export class BertLMPredictionHead extends Module {
     h.dispose();
     return logits;
   }
+}
+
+/**
+ * Refuses a config whose decoder is not tied to the word table:
+ * transformers keeps a separate decoder weight then, and these models cannot.
+ */
+export function checkTiedDecoder(config: BertConfig, kind: string): void {
+  if (config.extra.tie_word_embeddings === false) {
+    throw new BertConfigError(`${kind}: config.json has "tie_word_embeddings": false; only a decoder tied to the word-embedding table is supported`);
+  }
+}
+
+/**
+ * Masked-LM logits from final states [B, T, H]: for every position as
+ * [B, T, vocab], or, given flat positions b·T + t, only those rows as
+ * [M, vocab] (pre-training predicts 15% of tokens, so the rest skip the head).
+ */
+export function maskedLMLogits(head: BertLMPredictionHead, hidden: Tensor, positions: Tensor | undefined, vocabSize: number): Tensor {
+  const [b, t, h] = hidden.shape;
+  const flat = reshape(hidden, [b * t, h]);
+  if (positions) return head.forward(indexSelect(flat, 0, positions));
+  return reshape(head.forward(flat), [b, t, vocabSize]);
 }
 
 /** Hugging Face's BertOnlyMLMHead: parameters `predictions.…`. */

@@ -1,5 +1,5 @@
-import { Module, indexSelect, reshape, scope, type Tensor } from '@bamgpu/core';
-import { BertConfigError, type BertConfig } from '../config.js';
+import { Module, scope, type Tensor } from '@bamgpu/core';
+import type { BertConfig } from '../config.js';
 import type { FolderReader, FolderWriter } from '../checkpoint/folder-io.js';
 import type { LoadReport } from '../checkpoint/load-weights.js';
 import { loadPretrained, savePretrained, type FromPretrainedOptions } from '../checkpoint/pretrained.js';
@@ -7,7 +7,7 @@ import { BertModel } from './bert-model.js';
 import { checkedConfig } from './checked-config.js';
 import type { BertInputs } from './inputs.js';
 import { TIED_MLM_WEIGHTS, type MaskedLMForwardOptions } from './masked-lm.js';
-import { BertPreTrainingHeads } from './mlm-head.js';
+import { BertPreTrainingHeads, checkTiedDecoder, maskedLMLogits } from './mlm-head.js';
 import type { BertBuildOptions } from './options.js';
 
 export interface PreTrainingOutput {
@@ -38,9 +38,7 @@ export class BertForPreTraining extends Module {
   constructor(config: BertConfig, options: BertBuildOptions = {}) {
     super();
     const cfg = checkedConfig(config);
-    if (cfg.extra.tie_word_embeddings === false) {
-      throw new BertConfigError('BertForPreTraining: config.json has "tie_word_embeddings": false; only a decoder tied to the word-embedding table is supported');
-    }
+    checkTiedDecoder(cfg, 'BertForPreTraining');
     this.bert = new BertModel(cfg, options);
     const table = this.bert.embeddings.word_embeddings;
     this.cls = new BertPreTrainingHeads(cfg, () => table.weight, options);
@@ -62,14 +60,10 @@ export class BertForPreTraining extends Module {
   forward(inputs: BertInputs, options: MaskedLMForwardOptions = {}): PreTrainingOutput {
     return scope(() => {
       const { lastHiddenState, pooledOutput } = this.bert.forward(inputs);
-      const [b, t, h] = lastHiddenState.shape;
-      const flat = reshape(lastHiddenState, [b * t, h]);
-      const rows = options.positions ? indexSelect(flat, 0, options.positions) : flat;
-      const logits = this.cls.predictions.forward(rows);
       return {
         lastHiddenState,
         pooledOutput,
-        logits: options.positions ? logits : reshape(logits, [b, t, this.config.vocabSize]),
+        logits: maskedLMLogits(this.cls.predictions, lastHiddenState, options.positions, this.config.vocabSize),
         seqRelationshipLogits: this.cls.seq_relationship.forward(pooledOutput),
       };
     });
