@@ -1,4 +1,5 @@
 import { tensor, type Tensor } from '@bamgpu/core';
+import { makeBatch } from '../train/batch.js';
 import type { Rng } from '../train/rng.js';
 import { frame, type TokenizedDocuments } from './documents.js';
 import { maskRows, type MaskingOptions } from './masking.js';
@@ -52,17 +53,8 @@ export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly numbe
   });
   const t = Math.max(...framed.map((f) => f.inputIds.length));
   const masked = maskRows(framed.map((f) => f.inputIds), t, rng, o.masking);
-  const b = rows.length;
-  const idArr = new Int32Array(b * t).fill(o.padId);
-  const typeArr = new Int32Array(b * t);
-  const maskArr = new Int32Array(b * t);
-  let tokens = 0;
-  framed.forEach((f, i) => {
-    idArr.set(masked.inputIds[i], i * t);
-    typeArr.set(f.tokenTypeIds, i * t);
-    maskArr.fill(1, i * t, i * t + f.inputIds.length);
-    tokens += f.inputIds.length;
-  });
+  const inputs = makeBatch(framed.map((f, i) => ({ inputIds: masked.inputIds[i], tokenTypeIds: f.tokenTypeIds })), o.padId);
+  const tokens = framed.reduce((n, f) => n + f.inputIds.length, 0);
   const pairs = nsp.filter((l) => l !== -100).length;
   const made: Tensor[] = [];
   const up = (data: Int32Array, shape: number[]) => {
@@ -71,13 +63,16 @@ export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly numbe
     return x;
   };
   return {
-    inputs: { inputIds: up(idArr, [b, t]), tokenTypeIds: up(typeArr, [b, t]), attentionMask: up(maskArr, [b, t]) },
+    inputs: { inputIds: inputs.inputIds, tokenTypeIds: inputs.tokenTypeIds, attentionMask: inputs.attentionMask },
     positions: up(Int32Array.from(masked.positions), [masked.positions.length]),
     labels: up(Int32Array.from(masked.labels), [masked.labels.length]),
-    nextSentenceLabels: pairs > 0 ? up(Int32Array.from(nsp), [b]) : null,
+    nextSentenceLabels: pairs > 0 ? up(Int32Array.from(nsp), [rows.length]) : null,
     predicted: masked.positions.length,
     pairs,
     tokens,
-    dispose: () => made.forEach((x) => x.dispose()),
+    dispose: () => {
+      inputs.dispose();
+      made.forEach((x) => x.dispose());
+    },
   };
 }

@@ -9,7 +9,7 @@ export interface BatchTensors {
   dispose(): void;
 }
 
-export function makeBatch(features: readonly Feature[], padId = 0): BatchTensors {
+export function makeBatch(features: readonly Pick<Feature, 'inputIds' | 'tokenTypeIds'>[], padId = 0): BatchTensors {
   const b = features.length;
   const t = Math.max(...features.map((f) => f.inputIds.length));
   const ids = new Int32Array(b * t).fill(padId);
