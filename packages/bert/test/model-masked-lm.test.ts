@@ -8,14 +8,14 @@
 // the decoder weight; its reference gradient sums both uses, and the fixture
 // makes the two parts of similar size, so dropping either fails.
 import { readFileSync } from 'node:fs';
-import { add, initNode, mul, noGrad, scope, serializeSafetensors, sum, toFloat32, type SafetensorsInput, type Tensor } from '@bamgpu/core/node';
+import { initNode, mul, noGrad, scope, serializeSafetensors, sum, toFloat32, type SafetensorsInput, type Tensor } from '@bamgpu/core/node';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { memoryFolder } from '../src/checkpoint/folder-io.js';
 import { BertForMaskedLM } from '../src/model/masked-lm.js';
 import { BertMultiTask } from '../src/model/multi-task.js';
 import { BertForSequenceClassification } from '../src/model/sequence-classification.js';
 import '../src/node.js'; // local folders by path
-import { OUTPUT_TOL, REFERENCE_ROOT, checkRows, entry, gradientRows, outputRow, readSafetensors, referenceInputs, upload, type ErrorRow, type Tensors } from './reference-helpers.js';
+import { OUTPUT_TOL, REFERENCE_ROOT, checkRows, entry, gradientRows, outputRow, referenceLoss, readSafetensors, referenceInputs, upload, type ErrorRow, type Tensors } from './reference-helpers.js';
 
 const DIR = `${REFERENCE_ROOT}tiny-mlm`;
 const TABLE = 'bert.embeddings.word_embeddings.weight';
@@ -80,9 +80,7 @@ describe('BertForMaskedLM against float64 PyTorch (tiny-mlm)', () => {
       const out = model.forward(referenceInputs(expected));
       rows.push(await outputRow(out.lastHiddenState, expected, 'last_hidden_state'));
       rows.push(await outputRow(out.logits, expected, 'logits'));
-      const r = upload(entry(expected, 'loss_weight_logits'), 'float32');
-      const s = upload(entry(expected, 'loss_weight_hidden'), 'float32');
-      const loss = add(sum(mul(out.logits, r)), sum(mul(out.lastHiddenState, s)));
+      const loss = referenceLoss(out, expected);
       rows.push(await outputRow(loss, expected, 'loss', OUTPUT_TOL));
       loss.backward();
     });

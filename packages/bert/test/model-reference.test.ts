@@ -3,10 +3,10 @@
 // parameter, in eval mode, for three configurations. Error measure and
 // bounds (outputs 1e-4, gradients 1e-3 relative): see reference-helpers.ts.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { add, initNode, mul, scope, sum } from '@bamgpu/core/node';
+import { initNode, scope } from '@bamgpu/core/node';
 import { BertForSequenceClassification } from '../src/model/sequence-classification.js';
 import '../src/node.js'; // local folders by path
-import { OUTPUT_TOL, REFERENCE_ROOT, checkRows, entry, gradientRows, outputRow, readSafetensors, referenceInputs, upload, type ErrorRow } from './reference-helpers.js';
+import { OUTPUT_TOL, REFERENCE_ROOT, checkRows, gradientRows, outputRow, referenceLoss, readSafetensors, referenceInputs, type ErrorRow } from './reference-helpers.js';
 
 const FIXTURES = ['tiny-a', 'tiny-b-regression', 'tiny-c-eps'];
 
@@ -28,9 +28,7 @@ describe.each(FIXTURES)('%s', (name) => {
       rows.push(await outputRow(out.lastHiddenState, expected, 'last_hidden_state'));
       rows.push(await outputRow(out.pooledOutput, expected, 'pooled_output'));
       rows.push(await outputRow(out.logits, expected, 'logits'));
-      const r = upload(entry(expected, 'loss_weight_logits'), 'float32');
-      const s = upload(entry(expected, 'loss_weight_hidden'), 'float32');
-      const loss = add(sum(mul(out.logits, r)), sum(mul(out.lastHiddenState, s)));
+      const loss = referenceLoss(out, expected);
       rows.push(await outputRow(loss, expected, 'loss', OUTPUT_TOL));
       loss.backward();
     });

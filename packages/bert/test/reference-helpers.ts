@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { parseSafetensors, tensor, toFloat32, toFloat64, toInt32, type Module, type SafetensorEntry, type Tensor } from '@bamgpu/core/node';
+import { add, mul, parseSafetensors, sum, tensor, toFloat32, toFloat64, toInt32, type Module, type SafetensorEntry, type Tensor } from '@bamgpu/core/node';
 
 export const REFERENCE_ROOT = fileURLToPath(new URL('./fixtures/reference/', import.meta.url));
 export const OUTPUT_TOL = 1e-4;
@@ -62,6 +62,13 @@ export function referenceInputs(expected: Tensors): { inputIds: Tensor; tokenTyp
 }
 
 /** Compares a GPU tensor with the F64 reference `name`, shape first. */
+/** The fixtures' scalar loss: sum(logits · R) + sum(last_hidden_state · S), with their fixed random R and S. */
+export function referenceLoss(out: { logits: Tensor; lastHiddenState: Tensor }, expected: Tensors): Tensor {
+  const r = upload(entry(expected, 'loss_weight_logits'), 'float32');
+  const s = upload(entry(expected, 'loss_weight_hidden'), 'float32');
+  return add(sum(mul(out.logits, r)), sum(mul(out.lastHiddenState, s)));
+}
+
 export async function outputRow(t: Tensor, expected: Tensors, name: string, tol = OUTPUT_TOL): Promise<ErrorRow> {
   const ref = entry(expected, name);
   expect(t.shape, name).toEqual(ref.shape);
