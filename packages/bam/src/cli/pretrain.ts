@@ -4,7 +4,7 @@ import { initNode } from '@bamgpu/core/node';
 import { DEFAULT_PRETRAIN_CONFIG, type PretrainConfig } from '../pretrain/config.js';
 import { readCorpusFile } from '../pretrain/corpus-file.js';
 import type { TextDocument } from '../pretrain/documents.js';
-import { pretrain } from '../pretrain/pretrainer.js';
+import { heldOutCount, pretrain } from '../pretrain/pretrainer.js';
 import { savePretrainedEncoder } from '../pretrain/save.js';
 import { generatePretrainingCorpus, generateSyntheticGlue } from '../synthetic/index.js';
 import { fraction, nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
@@ -89,7 +89,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
     init = { pretrained: modelDir };
   } else init = { config: tinyConfig(tokenizer.vocabSize, Number(o.hidden), Number(o.layers)) };
   const batchSize = Number(o['batch-size']);
-  const heldOut = Math.min(Number(o['held-out']), Math.max(0, documents.length - batchSize));
+  const heldOut = heldOutCount(documents.length, { heldOut: Number(o['held-out']), batchSize });
   const steps = o.steps !== undefined ? Number(o.steps) : Math.max(1, Math.round((Number(o.epochs) * Math.floor((documents.length - heldOut) / batchSize))));
   const config: PretrainConfig = {
     ...D,

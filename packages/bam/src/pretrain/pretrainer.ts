@@ -68,6 +68,11 @@ export const validatePretrainState: StateValidator<PretrainState> = (raw, file) 
   };
 };
 
+/** Documents actually held out: at most `heldOut`, and never so many that less than one batch is left to train on. */
+export function heldOutCount(documents: number, cfg: Pick<PretrainConfig, 'heldOut' | 'batchSize'>): number {
+  return Math.min(cfg.heldOut, Math.max(0, documents - cfg.batchSize));
+}
+
 const LOG_EVERY = 10;
 /** Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks. */
 const ORDER = 1;
@@ -169,8 +174,7 @@ export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> 
 async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const cfg = inputs.config;
   const { tokenizer } = inputs;
-  const heldOutCount = Math.min(cfg.heldOut, Math.max(0, inputs.documents.length - cfg.batchSize));
-  const trainDocs = inputs.documents.slice(0, inputs.documents.length - heldOutCount);
+  const trainDocs = inputs.documents.slice(0, inputs.documents.length - heldOutCount(inputs.documents.length, cfg));
   if (trainDocs.length < cfg.batchSize) throw new RangeError(`pretrain: the corpus has ${trainDocs.length} training documents, fewer than one batch of ${cfg.batchSize}`);
   const enc = tokenizeDocuments(trainDocs, tokenizer);
   const heldEnc = tokenizeDocuments(inputs.documents.slice(trainDocs.length), tokenizer);
