@@ -3,10 +3,10 @@
  * ends bit-identical to an uninterrupted one, and the folder `bam pretrain`
  * writes is what fine-tuning loads (every encoder weight, not fresh ones).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { initNode } from '@bamgpu/core/node';
 import { BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertTokenizer, bertConfig } from '@bamgpu/bert/node';
 import { main } from '../src/cli/main.js';
@@ -14,6 +14,8 @@ import { GLUE_FIXTURE_FILES, writeGlueFixtures } from './helpers/glue-fixtures.j
 import { DEFAULT_PRETRAIN_CONFIG, type PretrainConfig } from '../src/pretrain/config.js';
 import { pretrain } from '../src/pretrain/pretrainer.js';
 import { generatePretrainingCorpus, generateSyntheticGlue } from '../src/synthetic/index.js';
+
+const exists = (p: string) => access(p).then(() => true, () => false);
 
 let dir: string;
 beforeAll(async () => {
@@ -154,4 +156,13 @@ test('bad settings are refused before any training, naming the setting', async (
   await expect(pretrain({ documents, tokenizer, config: { ...config, batchSize: 0 } })).rejects.toThrow(/batchSize must be a positive integer/);
   await expect(pretrain({ documents, tokenizer, config: { ...config, learningRate: -1 } })).rejects.toThrow(/learningRate/);
   expect(await main(['pretrain', '--out', join(dir, 'x'), '--steps', '5', '--epochs', '1'])).toBe(2);
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  expect(await main(['pretrain', '--out', join(dir, 'y'), '--steps', '5', '--corpus-version', '3'])).toBe(2);
+  expect(await main(['demo', '--out', join(dir, 'z'), '--corpus-version', '0'])).toBe(2);
+  const said = err.mock.calls.flat().join('\n');
+  err.mockRestore();
+  expect(said).toMatch(/--corpus-version must be an integer ≥ 1 and ≤ 2, got 3/);
+  expect(said).toMatch(/--corpus-version must be an integer ≥ 1 and ≤ 2, got 0/);
+  expect(await exists(join(dir, 'y'))).toBe(false);
+  expect(await exists(join(dir, 'z'))).toBe(false);
 });

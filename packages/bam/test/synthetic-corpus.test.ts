@@ -2,6 +2,12 @@
 // the suite's language, and free of every dev/test sentence of the suite.
 import { createHash } from 'node:crypto';
 import { expect, test } from 'vitest';
+import type { Clause } from '../src/synthetic/clause.js';
+import { isWellFormed } from '../src/synthetic/clause.js';
+import { continueAbout } from '../src/synthetic/coreference.js';
+import { hypernymOf } from '../src/synthetic/lexicon.js';
+import { Rng } from '../src/synthetic/prng.js';
+import { sampleClause } from '../src/synthetic/sample.js';
 import { CORPUS_PAIR_RATE, generatePretrainingCorpus, generateSyntheticGlue, syntheticVocabulary } from '../src/synthetic/index.js';
 
 const suite = generateSyntheticGlue({ seed: 0 });
@@ -17,8 +23,16 @@ test('deterministic, and a smaller corpus is a prefix of a larger one', () => {
   expect(hash.slice(0, 16)).toMatchInlineSnapshot(`"84ecad25192953cf"`);
 });
 
-test('no dev or test sentence of any task, only the suite vocabulary, and about half two-sentence documents that continue their first', () => {
-  const docs = generatePretrainingCorpus(suite, { size: 20000 });
+test('version 2: deterministic, prefix-stable, frozen, and its own stream (version 1 is unchanged by it)', () => {
+  const a = generatePretrainingCorpus(suite, { size: 3000, version: 2 });
+  expect(generatePretrainingCorpus(generateSyntheticGlue({ seed: 0 }), { size: 1000, version: 2 })).toEqual(a.slice(0, 1000));
+  expect(a.slice(0, 1000)).not.toEqual(generatePretrainingCorpus(suite, { size: 1000 }));
+  const hash = createHash('sha256').update(JSON.stringify(a)).digest('hex');
+  expect(hash.slice(0, 16)).toMatchInlineSnapshot(`"d8934b9f18f9df97"`);
+});
+
+test.each([1, 2] as const)('version %i: no dev or test sentence of any task, only the suite vocabulary, and about half two-sentence documents that continue their first', (version) => {
+  const docs = generatePretrainingCorpus(suite, { size: 20000, version });
   const held = new Set<string>();
   for (const t of suite.tasks) for (const ex of [...t.splits.dev, ...t.splits.test]) [ex.textA, ex.textB].forEach((s) => s && held.add(s));
   const vocab = new Set(syntheticVocabulary());
@@ -32,13 +46,15 @@ test('no dev or test sentence of any task, only the suite vocabulary, and about 
     }
     if (d.textB !== undefined) {
       pairs++;
-      // A continuation: the same clause after 1-4 edits, so it shares words with the first sentence.
+      // A continuation restates the first sentence or names one of its referents again, so shares words with it.
       const first = new Set(d.textA.split(' '));
       const shared = d.textB.split(' ').filter((w) => first.has(w) && !['the', 'a', 'an', '.'].includes(w)).length;
       if (shared === 0) unrelated++;
     }
   }
-  expect(unrelated / pairs).toBeLessThan(0.05);
+  // Version 2 names a referent again by a synonym or class word, often with no word in common
+  // (about 30% of its referent continuations); the test below checks those at the concept level.
+  expect(unrelated / pairs).toBeLessThan(version === 1 ? 0.05 : 0.25);
   expect(Math.abs(pairs / docs.length - CORPUS_PAIR_RATE)).toBeLessThan(0.02);
 });
 
@@ -48,7 +64,37 @@ test('the labelled tasks are untouched by the corpus (generating it draws from i
   expect(JSON.stringify(generateSyntheticGlue({ seed: 0, scale: 0.05 }).tasks)).toBe(before);
 });
 
-test('bad sizes are refused', () => {
+/** The noun phrases of `c` that are "the" + a noun, as a re-mention is. */
+const definites = (c: Clause) => [c.np1, c.np2].filter((np) => np.quant === 'def');
+
+test('a continuation about a referent names it again by its concept (any synonym) or its class word, never a co-hyponym, and is well-formed', () => {
+  const rng = new Rng(7);
+  let continued = 0;
+  let synonymForm = 0;
+  for (let i = 0; i < 3000; i++) {
+    const first = sampleClause(rng);
+    const next = continueAbout(rng, first);
+    const introduced = [first.np1, first.np2].filter((np) => ['def', 'dem', 'exist'].includes(np.quant));
+    if (next === undefined) {
+      expect(introduced).toEqual([]);
+      continue;
+    }
+    continued++;
+    expect(isWellFormed(next)).toBe(true);
+    // Some definite of the new clause is a re-mention: same number, and the referent's concept or its class word.
+    const mentions = definites(next).filter((m) =>
+      introduced.some((r) => r.number === m.number && (m.noun.id === r.noun.id || (!r.noun.isHypernym && m.noun.id === hypernymOf(r.noun).id))),
+    );
+    expect(mentions.length, JSON.stringify(next)).toBeGreaterThan(0);
+    if (mentions.some((m) => introduced.some((r) => m.noun.id === r.noun.id && m.form !== r.form))) synonymForm++;
+  }
+  expect(continued).toBeGreaterThan(2000);
+  // Surface forms are redrawn, so a re-mention is often another synonym of the same concept.
+  expect(synonymForm).toBeGreaterThan(200);
+});
+
+test('bad sizes and versions are refused', () => {
+  expect(() => generatePretrainingCorpus(suite, { size: 10, version: 3 as 2 })).toThrow(/version must be 1 or 2/);
   expect(() => generatePretrainingCorpus(suite, { size: 0 })).toThrow(/positive integer/);
   expect(() => generatePretrainingCorpus(suite, { size: 1.5 })).toThrow(/positive integer/);
 });

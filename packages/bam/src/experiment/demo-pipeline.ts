@@ -70,15 +70,15 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
     checkpointEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
   };
-  const settings = { version: 1, corpus: { seed: o.dataSeed, scale: r.scale, size: r.corpusSize }, pretrain: { ...pretrainConfig, init: undefined, config } };
+  const settings = { version: 1, corpus: { seed: o.dataSeed, scale: r.scale, size: r.corpusSize, version: r.corpusVersion }, pretrain: { ...pretrainConfig, init: undefined, config } };
   const dir = pretrainCacheDir(o.cacheDir, settings);
   const reused = await cachedModelReady(dir);
   o.log(`model: BERT, hidden ${r.hidden}, ${r.layers} layers, ${config.numAttentionHeads} heads`);
   if (reused) {
     o.log(`pre-training: reusing the encoder pre-trained with the same settings in ${dir}`);
   } else {
-    o.log(`pre-training: masked LM${r.nextSentence ? ' and next sentence' : ''} on ${r.corpusSize} documents of the suite's unlabelled corpus, ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
-    const documents = generatePretrainingCorpus(suite, { size: r.corpusSize });
+    o.log(`pre-training: masked LM${r.nextSentence ? ' and next sentence' : ''} on ${r.corpusSize} documents of the suite's unlabelled corpus (version ${r.corpusVersion}), ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
+    const documents = generatePretrainingCorpus(suite, { size: r.corpusSize, version: r.corpusVersion });
     const p = await pretrain({ documents, tokenizer, config: { ...pretrainConfig, outputDir: dir, resume: true, progress: o.progress, label: 'pretrain' } });
     await savePretrainedEncoder(p.model, tokenizer, join(dir, 'model'));
     p.model.dispose();

@@ -1,3 +1,5 @@
+import type { CorpusVersion } from '../synthetic/corpus.js';
+
 /**
  * The demo's recipe: the embedded suite, masked-LM pre-training of a small
  * BERT on the suite's unlabelled corpus, then fine-tuning. One recipe for
@@ -10,7 +12,8 @@ export interface DemoRecipe {
   scale: number;
   hidden: number;
   layers: number;
-  /** Pre-training corpus documents, steps, peak learning rate, batch size. */
+  /** Pre-training corpus: its version (docs/synthetic-glue.md §10), documents, then steps, peak learning rate, batch size. */
+  corpusVersion: CorpusVersion;
   corpusSize: number;
   pretrainSteps: number;
   pretrainLr: number;
@@ -35,6 +38,7 @@ export const DEMO_RECIPE: DemoRecipe = {
   scale: 0.5,
   hidden: 64,
   layers: 2,
+  corpusVersion: 1,
   corpusSize: 50000,
   pretrainSteps: 2000,
   pretrainLr: 1e-3,

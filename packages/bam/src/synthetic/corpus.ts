@@ -5,12 +5,16 @@
  *
  * Like BERT's corpus, which is documents of consecutive sentences, each item
  * is a short "document": one sentence, or two in a row, where the second
- * continues the first (the same clause after 1–4 random edits of any kind).
+ * continues the first. Version 1 continues by restating (the same clause
+ * after 1–4 random edits of any kind); version 2 (docs §10) also continues,
+ * half the time, with a new clause about a referent of the first.
  * Random second sentences are the pre-trainer's business (BERT's
  * next-sentence task draws them from other documents). Every sentence is well-formed, as
  * published text mostly is. No sentence of any task's dev or test split
  * occurs in it, so pre-training never sees an evaluation sentence.
  */
+import type { Clause } from './clause.js';
+import { continueAbout } from './coreference.js';
 import { CLAUSE_EDIT_KINDS, PHRASE_EDIT_KINDS, editOptions, sampleEdit } from './edits.js';
 import { Rng } from './prng.js';
 import { renderClause } from './render.js';
@@ -23,9 +27,15 @@ export interface CorpusDocument {
   readonly textB?: string;
 }
 
+/** 1: continuations restate; 2: half of them talk on about a referent (docs §10). */
+export type CorpusVersion = 1 | 2;
+export const CORPUS_VERSIONS: readonly CorpusVersion[] = [1, 2];
+
 export interface CorpusOptions {
   /** Number of documents. */
   readonly size: number;
+  /** Default 1, so existing corpora stay reproducible. */
+  readonly version?: CorpusVersion;
 }
 
 /** Share of two-sentence documents, as BERT's inputs are mostly two segments. */
@@ -49,30 +59,40 @@ function evaluationSentences(suite: SyntheticSuite): Set<string> {
   return out;
 }
 
-function drawDocument(rng: Rng): CorpusDocument {
-  const first = sampleClause(rng);
-  if (!rng.chance(CORPUS_PAIR_RATE)) return { textA: renderClause(first) };
+/** Share of version 2's continuations that talk on about a referent rather than restate. */
+export const CORPUS_V2_REFERENT_RATE = 0.5;
+
+function restate(rng: Rng, first: Clause): Clause {
   let second = first;
   const edits = 1 + rng.int(MAX_CONTINUATION_EDITS);
   for (let i = 0; i < edits; i++) second = sampleEdit(rng, second, ANY_EDIT)?.result ?? second;
+  return second;
+}
+
+function drawDocument(rng: Rng, version: CorpusVersion): CorpusDocument {
+  const first = sampleClause(rng);
+  if (!rng.chance(CORPUS_PAIR_RATE)) return { textA: renderClause(first) };
+  const talkOn = version === 2 && rng.chance(CORPUS_V2_REFERENT_RATE);
+  const second = (talkOn ? continueAbout(rng, first) : undefined) ?? restate(rng, first);
   return { textA: renderClause(first), textB: renderClause(second) };
 }
 
 /**
  * `size` documents for `suite` (its seed and its dev/test splits),
- * deterministic in (suite seed, suite scale, size); a smaller corpus is a
+ * deterministic in (suite seed, suite scale, version, size); a smaller corpus is a
  * prefix of a larger one.
  */
 export function generatePretrainingCorpus(suite: SyntheticSuite, options: CorpusOptions): CorpusDocument[] {
-  const { size } = options;
+  const { size, version = 1 } = options;
   if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`corpus size must be a positive integer, got ${size}`);
+  if (!CORPUS_VERSIONS.includes(version)) throw new RangeError(`corpus version must be 1 or 2, got ${String(version)}`);
   const held = evaluationSentences(suite);
-  const rng = Rng.stream('synthetic-glue', suite.seed, 'pretraining-corpus');
+  const rng = Rng.stream('synthetic-glue', suite.seed, version === 1 ? 'pretraining-corpus' : 'pretraining-corpus-v2');
   const docs: CorpusDocument[] = [];
   while (docs.length < size) {
     let doc: CorpusDocument | undefined;
     for (let tries = 0; tries < MAX_REDRAWS && doc === undefined; tries++) {
-      const d = drawDocument(rng);
+      const d = drawDocument(rng, version);
       if (!held.has(d.textA) && (d.textB === undefined || !held.has(d.textB))) doc = d;
     }
     if (doc === undefined) throw new Error(`pre-training corpus: ${MAX_REDRAWS} documents in a row hit dev/test sentences`);

@@ -4,7 +4,7 @@
  */
 export { generateSyntheticGlue, SYNTHETIC_TASK_NAMES } from './suite.js';
 export type { SyntheticGlueOptions } from './suite.js';
-export { generatePretrainingCorpus, CORPUS_PAIR_RATE, type CorpusDocument, type CorpusOptions } from './corpus.js';
+export { generatePretrainingCorpus, CORPUS_PAIR_RATE, CORPUS_VERSIONS, type CorpusDocument, type CorpusOptions, type CorpusVersion } from './corpus.js';
 export { syntheticVocabulary, syntheticVocabTxt, SPECIAL_TOKENS } from './vocabulary.js';
 export type {
   ClassificationTaskMetadata,
