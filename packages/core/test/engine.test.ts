@@ -265,7 +265,7 @@ describe('matmul staging layouts', () => {
   test('a transposed f32 operand with M divisible by 4 is staged into its texture by 4×4 blocks', async () => {
     const a = tensor(Array.from({ length: 80 }, (_, i) => (i % 7) - 3), [10, 8]);
     const b = tensor(Array.from({ length: 60 }, (_, i) => (i % 5) - 2), [10, 6]);
-    const y = matmul(a, b, { transA: true, variant: 'texture' });
+    const y = rt.withProfile({ matmul: 'texture' }, () => matmul(a, b, { transA: true }));
     const want = Array.from({ length: 48 }, (_, idx) => {
       const [m, n] = [Math.floor(idx / 6), idx % 6];
       let acc = 0;
@@ -319,7 +319,7 @@ describe('GPU profile', () => {
 describe('kernel caches', () => {
   test('the texture matmul scratch textures show in memory() and rt.trim() frees them', async () => {
     const a = tensor(Array.from({ length: 64 }, (_, i) => i / 64), [8, 8]);
-    const y = matmul(a, a, { variant: rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName) ? 'texture' : undefined });
+    const y = rt.withProfile(rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName) ? { matmul: 'texture' } : {}, () => matmul(a, a));
     await y.data();
     if (rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName)) expect(memory().cacheBytes).toBeGreaterThan(0);
     rt.trim();
