@@ -12,7 +12,7 @@
  * occurs in it, so pre-training never sees an evaluation sentence.
  */
 import { CLAUSE_EDIT_KINDS, PHRASE_EDIT_KINDS, editOptions, sampleEdit } from './edits.js';
-import { Rng } from './prng.js';
+import { SplitMix32, type SeededRng } from '@bamgpu/core';
 import { renderClause } from './render.js';
 import { sampleClause } from './sample.js';
 import type { SyntheticSuite } from './types.js';
@@ -49,7 +49,7 @@ function evaluationSentences(suite: SyntheticSuite): Set<string> {
   return out;
 }
 
-function drawDocument(rng: Rng): CorpusDocument {
+function drawDocument(rng: SeededRng): CorpusDocument {
   const first = sampleClause(rng);
   if (!rng.chance(CORPUS_PAIR_RATE)) return { textA: renderClause(first) };
   let second = first;
@@ -67,7 +67,7 @@ export function generatePretrainingCorpus(suite: SyntheticSuite, options: Corpus
   const { size } = options;
   if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`corpus size must be a positive integer, got ${size}`);
   const held = evaluationSentences(suite);
-  const rng = Rng.stream('synthetic-glue', suite.seed, 'pretraining-corpus');
+  const rng = SplitMix32.stream('synthetic-glue', suite.seed, 'pretraining-corpus');
   const docs: CorpusDocument[] = [];
   while (docs.length < size) {
     let doc: CorpusDocument | undefined;

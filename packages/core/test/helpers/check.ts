@@ -14,7 +14,7 @@
  * No test-framework imports: the same cases run under vitest (Node/Dawn)
  * and in the browser suite (test/browser), which both call checkOp.
  */
-import { getDefaultRuntime, tensor, type ProfileFlags, type Tensor, scope } from '@bamgpu/core';
+import { Mulberry32, getDefaultRuntime, tensor, type ProfileFlags, type Tensor, scope } from '@bamgpu/core';
 import { type Nd, nd, size } from './nd.js';
 
 export interface InputSpec {
@@ -61,16 +61,10 @@ export interface OpCase {
 /** Per op: how many cases ran, and how many of them also checked gradients. */
 export const covered = new Map<string, { cases: number; gradCases: number }>();
 
-/** Deterministic uniform numbers (mulberry32). */
+/** Deterministic uniform numbers: the Mulberry32 stream, as the trainer's data order uses. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Mulberry32(seed);
+  return () => rng.uniform();
 }
 
 function hashLabel(s: string): number {
