@@ -137,20 +137,21 @@ const epilogueCases: OpCase[] = variants.flatMap((v) => epiloguesFor(v).map((e) 
 
 // ---------- split-K with several chunks (K above the minimum chunk) ----------
 
-const splitCases: OpCase[] = [
+// Each kernel for the partial products (the profile's splitkPartials; auto: blocked on CPU adapters, tiled on GPUs).
+const splitCases: OpCase[] = bg.pinnedValues('splitkPartials').flatMap((splitkPartials) => [
   { a: [700, 6], b: [700, 5], transA: true, alpha: 1 },
   // The reduction applies the epilogue, so the partials must stay unscaled.
   { a: [2, 3, 530], b: [530, 7], alpha: 0.125 },
-].map((s) => ({
+].map((s): OpCase => ({
   ops: ['matmul'],
-  label: `matmul splitk long K ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)}${s.alpha !== 1 ? ` × ${s.alpha}` : ''} + bias, gelu`,
+  label: `matmul splitk long K ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)}${s.alpha !== 1 ? ` × ${s.alpha}` : ''} + bias, gelu, ${splitkPartials} partials`,
   inputs: [{ shape: s.a }, { shape: s.b }, { shape: [s.b[1]] }],
   run: (a: bg.Tensor, b: bg.Tensor, bias: bg.Tensor) => bg.matmul(a, b, { transA: s.transA, alpha: s.alpha, bias, activation: 'gelu' }),
-  profile: { matmul: 'splitk' } as const,
+  profile: { matmul: 'splitk', splitkPartials },
   ref: (a: Nd, b: Nd, bias: Nd) => mapN([addRows(mapN([matmulRef(a, b, s.transA)], (x) => x * s.alpha), bias)], geluRef),
   rtol: 1e-4,
   noGrad: true,
-}));
+})));
 
 // ---------- f16 storage, f32 accumulation ----------
 

@@ -111,4 +111,14 @@ export const reduceCases: OpCase[] = variants.flatMap((variant) =>
     rtol: 1e-5,
     noGrad: true,
   },
+  // Column sums with the profile's vec4 entry pinned both ways (auto: vec4 on CPU adapters only).
+  ...bg.pinnedValues('vec4').map((vec4): OpCase => ({
+    ops: ['sum'],
+    label: `sum [7,12] dims=[0] vec4 ${vec4}`,
+    inputs: [{ shape: [7, 12] }],
+    run: (x) => bg.sum(x, [0]),
+    ref: (x) => reduceAxes(x, [0], sumOf),
+    rtol: 1e-4,
+    profile: { vec4 },
+  })),
 ]);
