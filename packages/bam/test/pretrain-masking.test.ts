@@ -4,19 +4,19 @@
 // special tokens are never chosen.
 import { expect, test } from 'vitest';
 import { maskRows } from '../src/pretrain/masking.js';
-import { Rng } from '../src/train/rng.js';
+import { Mulberry32 } from '@bamgpu/core';
 
 const SPECIAL = new Set([0, 1, 2, 3, 4]); // [PAD] [UNK] [CLS] [SEP] [MASK]
 const OPTS = { rate: 0.15, maskId: 4, vocabSize: 50, specialIds: SPECIAL };
 
-function rows(n: number, len: number, rng: Rng): number[][] {
+function rows(n: number, len: number, rng: Mulberry32): number[][] {
   return Array.from({ length: n }, () => [2, ...Array.from({ length: len }, () => 5 + rng.int(45)), 3]);
 }
 
 test('rates: 15% chosen, then 80/10/10', () => {
-  const src = rows(400, 30, new Rng(7));
+  const src = rows(400, 30, new Mulberry32(7));
   const t = 32;
-  const m = maskRows(src, t, new Rng(11), OPTS);
+  const m = maskRows(src, t, new Mulberry32(11), OPTS);
   const ordinary = 400 * 30;
   const chosen = m.positions.length;
   // Binomial(12000, 0.15): sd ≈ 39; allow 5 sd.
@@ -48,10 +48,10 @@ test('rates: 15% chosen, then 80/10/10', () => {
 });
 
 test('deterministic in the generator, and at least one token per batch', () => {
-  const src = rows(3, 2, new Rng(1));
-  const a = maskRows(src, 4, new Rng(5), { ...OPTS, rate: 1e-9 });
-  const b = maskRows(src, 4, new Rng(5), { ...OPTS, rate: 1e-9 });
+  const src = rows(3, 2, new Mulberry32(1));
+  const a = maskRows(src, 4, new Mulberry32(5), { ...OPTS, rate: 1e-9 });
+  const b = maskRows(src, 4, new Mulberry32(5), { ...OPTS, rate: 1e-9 });
   expect(a).toEqual(b);
   expect(a.positions.length).toBe(1);
-  expect(() => maskRows([[2, 3]], 2, new Rng(1), OPTS)).toThrow(/no row of the batch has an ordinary token/);
+  expect(() => maskRows([[2, 3]], 2, new Mulberry32(1), OPTS)).toThrow(/no row of the batch has an ordinary token/);
 });

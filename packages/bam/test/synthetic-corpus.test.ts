@@ -6,7 +6,7 @@ import type { Clause } from '../src/synthetic/clause.js';
 import { isWellFormed } from '../src/synthetic/clause.js';
 import { continueAbout } from '../src/synthetic/coreference.js';
 import { hypernymOf } from '../src/synthetic/lexicon.js';
-import { Rng } from '../src/synthetic/prng.js';
+import { SplitMix32 } from '@bamgpu/core';
 import { sampleClause } from '../src/synthetic/sample.js';
 import { CORPUS_PAIR_RATE, generatePretrainingCorpus, generateSyntheticGlue, syntheticVocabulary } from '../src/synthetic/index.js';
 
@@ -68,7 +68,7 @@ test('the labelled tasks are untouched by the corpus (generating it draws from i
 const definites = (c: Clause) => [c.np1, c.np2].filter((np) => np.quant === 'def');
 
 test('a continuation about a referent names it again by its concept (any synonym) or its class word, never a co-hyponym, and is well-formed', () => {
-  const rng = new Rng(7);
+  const rng = new SplitMix32(7);
   let continued = 0;
   let synonymForm = 0;
   for (let i = 0; i < 3000; i++) {

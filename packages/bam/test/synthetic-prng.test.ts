@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, hashString } from '../src/synthetic/prng.js';
+import { SplitMix32 as Rng, hashString } from '@bamgpu/core';
 
 describe('synthetic Rng', () => {
   it('produces a fixed sequence for a fixed seed (values checked against an independent Python splitmix32/FNV-1a)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Example } from '../src/data/example.js';
-import { hashString } from '../src/synthetic/prng.js';
+import { hashString } from '@bamgpu/core';
 import type { SyntheticSuite, SyntheticTask } from '../src/synthetic/index.js';
 import { SPECIAL_TOKENS, SPLIT_NAMES, SYNTHETIC_TASK_NAMES, generateSyntheticGlue } from '../src/synthetic/index.js';
 

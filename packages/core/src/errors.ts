@@ -18,6 +18,9 @@ export class DisposedError extends Error {
   override name = 'DisposedError';
 }
 
+/** What every start-up error tells the program to do. */
+export const INIT_HINT = 'call `await init()` (browsers) or `await initNode()` from "@bamgpu/core/node" first';
+
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }

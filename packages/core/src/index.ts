@@ -12,6 +12,10 @@ export { init } from './init.js';
 export { ShapeError, DTypeError, DeviceError, DisposedError } from './errors.js';
 export { Runtime, type AdapterDescription, type KernelTime, type RuntimeOptions, type ScratchCache } from './runtime/runtime.js';
 export type { AcquireOptions } from './runtime/acquire.js';
+export {
+  PROFILE_VALUES, pinnedValues, parseFlags, checkFlags, formatProfile,
+  type DeviceProfile, type ProfileEntry, type ProfileFlags, type MatmulVariant, type RowVariant, type ReduceVariant,
+} from './runtime/policy.js';
 export { SettleEstimator, SLEEP_SHARE, type WaitKind, type WaitThrottle } from './runtime/settle.js';
 export type { PoolStats } from './runtime/buffer-pool.js';
 export { setDefaultRuntime, getDefaultRuntime, isGradEnabled } from './tensor/state.js';
@@ -21,6 +25,7 @@ export type { Shape } from './tensor/shape.js';
 export { scope, keep, noGrad, memory, type MemoryInfo } from './tensor/scope.js';
 export { backward } from './autograd/backward.js';
 export { Generator, manualSeed, defaultGenerator } from './random/hash.js';
+export { SeededRng, Mulberry32, SplitMix32, hashString, deriveSeed, mix32 } from './random/streams.js';
 export { listOps, type OpInfo } from './ops/registry.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, arange, rand, randn,
@@ -35,7 +40,7 @@ export { reshape, flatten, squeeze, unsqueeze, expand, permute, transpose, slice
 export { matmul, type MatmulOptions } from './ops/matmul.js';
 export {
   softmax, logSoftmax, layerNorm, dropout, crossEntropy, mseLoss,
-  type CrossEntropyOptions, type DropoutOptions, type RowOptions,
+  type CrossEntropyOptions, type DropoutOptions,
 } from './ops/nn.js';
 export { indexSelect, embedding } from './ops/gather.js';
 export { map } from './ops/map.js';

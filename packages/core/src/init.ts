@@ -14,9 +14,11 @@ import { add } from './ops/elementwise.js';
 import './ops/methods.js';
 import { acquireRuntime, type AcquireOptions } from './runtime/acquire.js';
 import type { Runtime } from './runtime/runtime.js';
-import { setDefaultRuntime } from './tensor/state.js';
+import { markTensorApiComplete, setDefaultRuntime } from './tensor/state.js';
 
 installGradMath({ add: (a, b) => add(a, b), onesLike });
+// From here tensors may be made (tensor/state.ts requireTensorApi).
+markTensorApiComplete();
 
 /** Acquires a GPU (or wraps `options.device`) and makes it the default for new tensors. */
 export async function init(options: AcquireOptions = {}): Promise<Runtime> {

@@ -10,6 +10,7 @@
 import { init } from './init.js';
 import { DeviceError } from './errors.js';
 import type { AcquireOptions } from './runtime/acquire.js';
+import { checkFlags, parseFlags, type ProfileFlags } from './runtime/policy.js';
 import type { Runtime } from './runtime/runtime.js';
 import type { WaitThrottle } from './runtime/settle.js';
 
@@ -119,7 +120,14 @@ export function dawnPollThrottle(pollMs = DAWN_POLL_MS): WaitThrottle {
   };
 }
 
-/** Acquires a GPU through Dawn and makes it the default runtime. */
+/** BAMGPU_FLAGS (e.g. "matmul=tiled,attention=fused") under the caller's flags, which win entry by entry. */
+export function flagsWithEnv(given: ProfileFlags | string = {}): ProfileFlags {
+  const text = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.BAMGPU_FLAGS;
+  const fromEnv = text ? parseFlags(text, 'BAMGPU_FLAGS') : {};
+  return { ...fromEnv, ...(typeof given === 'string' ? parseFlags(given, 'flags') : checkFlags(given)) };
+}
+
+/** Acquires a GPU through Dawn and makes it the default runtime; BAMGPU_FLAGS overrides the device profile. */
 export async function initNode(options: NodeInitOptions = {}): Promise<Runtime> {
   await loadDawn();
   const gpu = nodeGPU(options.dawnFlags);
@@ -130,6 +138,7 @@ export async function initNode(options: NodeInitOptions = {}): Promise<Runtime> 
     noAdapterHint: options.noAdapterHint ?? NO_ADAPTER_HINT,
     sleepBeforeWaits: options.sleepBeforeWaits ?? true,
     waitThrottle: options.waitThrottle ?? dawnPollThrottle(),
+    flags: flagsWithEnv(options.flags),
   });
 }
 

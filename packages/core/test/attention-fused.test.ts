@@ -6,7 +6,7 @@
  * and head dims up to 128.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { Generator, attention, getDefaultRuntime, scope, tensor, type AttentionOptions, type AttentionVariant, type Tensor } from '@bamgpu/core';
+import { Generator, attention, getDefaultRuntime, scope, tensor, type AttentionVariant, type ProfileFlags, type Tensor } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { expectClose, seeded } from './helpers/check.js';
 
@@ -28,12 +28,12 @@ interface Setup {
   dtype?: 'float32' | 'float16';
 }
 
-/** Output and gradients of q, k, v for one implementation, from the same seeded inputs. */
-async function run(su: Setup, opts: AttentionOptions): Promise<Float32Array[]> {
+/** Output and gradients of q, k, v for one implementation (pinned in the profile), from the same seeded inputs. */
+async function run(su: Setup, pin: ProfileFlags): Promise<Float32Array[]> {
   const rnd = seeded(su.b * 1000 + su.tq * 10 + su.d);
   const data = (n: number) => Float32Array.from({ length: n }, () => rnd() * 2 - 1);
   const dtype = su.dtype ?? 'float32';
-  return scope(async () => {
+  return getDefaultRuntime().withProfile(pin, () => scope(async () => {
     const leaves = [
       tensor(data(su.b * su.h * su.tq * su.d), [su.b, su.h, su.tq, su.d], { dtype, requiresGrad: true }),
       tensor(data(su.b * su.h * su.tk * su.d), [su.b, su.h, su.tk, su.d], { dtype, requiresGrad: true }),
@@ -44,7 +44,6 @@ async function run(su: Setup, opts: AttentionOptions): Promise<Float32Array[]> {
       ? tensor(Int32Array.from({ length: su.b * su.tk }, (_, i) => (i % su.tk < su.tk - su.pad![Math.floor(i / su.tk)] ? 1 : 0)), [su.b, su.tk], { dtype: 'int32' })
       : undefined;
     const out = attention(leaves[0], leaves[1], leaves[2], {
-      ...opts,
       keyMask,
       ...(su.dropout ? { dropout: su.dropout, generator: new Generator(321) } : {}),
     });
@@ -54,12 +53,12 @@ async function run(su: Setup, opts: AttentionOptions): Promise<Float32Array[]> {
       return Float32Array.from(await t.cast('float32').data());
     };
     return [await read(out), ...(await Promise.all(leaves.map((l) => read(l.grad))))];
-  });
+  }));
 }
 
 async function expectSame(su: Setup, variant: AttentionVariant, tol = TOL): Promise<void> {
-  const want = await run(su, { impl: 'composed' });
-  const got = await run(su, { impl: 'fused', variant });
+  const want = await run(su, { attention: 'composed' });
+  const got = await run(su, { attention: 'fused', attentionKernel: variant });
   ['out', 'dq', 'dk', 'dv'].forEach((name, i) => {
     expectClose(got[i], want[i], tol, `${variant} ${name}`, tol * Math.max(...want[i].map(Math.abs)));
   });
@@ -120,12 +119,13 @@ describe('choices and checks', () => {
   });
 
   test('forcing the fused path on shapes it does not take throws before GPU work', () => {
+    const fused = (fn: () => unknown) => () => getDefaultRuntime().withProfile({ attention: 'fused' }, fn);
     scope(() => {
       const q = tensor(new Float32Array(2 * 4 * 130), [1, 2, 4, 130]);
-      expect(() => attention(q, q, q, { impl: 'fused' })).toThrow(/head dims up to 128/);
+      expect(fused(() => attention(q, q, q))).toThrow(/head dims up to 128/);
       const q8 = tensor(new Float32Array(2 * 4 * 8), [1, 2, 4, 8]);
       const v6 = tensor(new Float32Array(2 * 4 * 6), [1, 2, 4, 6]);
-      expect(() => attention(q8, q8, v6, { impl: 'fused' })).toThrow(/head dim to equal/);
+      expect(fused(() => attention(q8, q8, v6))).toThrow(/head dim to equal/);
       expect(attention(q8, q8, v6).shape).toEqual([1, 2, 4, 6]); // composed takes Dv ≠ D
     });
   });

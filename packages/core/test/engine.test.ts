@@ -99,8 +99,9 @@ describe('bad input', () => {
   test('runtime options given to init reach the runtime (they were once dropped on the way)', async () => {
     const adapter = await nodeGPU().requestAdapter();
     let wrapped = 0;
-    const own = await init({ device: await adapter!.requestDevice(), maxDispatchesPerSubmit: 7, sleepBeforeWaits: true, waitThrottle: { around: (wait) => (wrapped++, wait()) } });
+    const own = await init({ device: await adapter!.requestDevice(), maxDispatchesPerSubmit: 7, sleepBeforeWaits: true, waitThrottle: { around: (wait) => (wrapped++, wait()) }, flags: 'rows=thread' });
     expect(own.maxDispatchesPerSubmit).toBe(7);
+    expect(own.profile.rows).toBe('thread');
     const t = tensor([1, 2, 3], undefined, { runtime: own });
     await t.data();
     // The throttle wraps waits on CPU adapters only (GPUs keep the plain wait).
@@ -117,6 +118,32 @@ describe('bad input', () => {
     const plain = new Runtime(await adapter!.requestDevice());
     expect(plain.sleepsBeforeWaits).toBe(false);
     plain.destroy();
+  });
+});
+
+describe('device profile', () => {
+  test('withProfile pins entries while its function runs, and restores them after a throw or a settled promise', async () => {
+    const before = rt.profile;
+    expect(rt.withProfile({ reduce: 'workgroup' }, () => rt.profile.reduce)).toBe('workgroup');
+    expect(rt.profile).toBe(before);
+    expect(() => rt.withProfile({ matmul: 'small' }, () => { throw new Error('inside'); })).toThrow('inside');
+    expect(rt.profile).toBe(before);
+    const pending = rt.withProfile({ wait: 'plain' }, async () => {
+      expect(rt.sleepsBeforeWaits).toBe(false);
+      await rt.sync();
+      return rt.profile.wait;
+    });
+    await expect(pending).resolves.toBe('plain');
+    expect(rt.profile).toBe(before);
+    expect(rt.sleepsBeforeWaits).toBe(rt.adapter.isCPU);
+    expect(() => rt.withProfile({ rows: 'warp' } as never, () => 0)).toThrow(/'rows' takes auto \| thread \| subgroup \| workgroup, got 'warp'/);
+  });
+
+  test('a Runtime made with a bad flag refuses, naming it', async () => {
+    const adapter = await nodeGPU().requestAdapter();
+    const device = await adapter!.requestDevice();
+    expect(() => new Runtime(device, { flags: 'atention=fused' })).toThrow(/RuntimeOptions.flags: unknown device-profile entry 'atention'/);
+    device.destroy();
   });
 });
 
@@ -265,7 +292,7 @@ describe('matmul staging layouts', () => {
   test('a transposed f32 operand with M divisible by 4 is staged into its texture by 4×4 blocks', async () => {
     const a = tensor(Array.from({ length: 80 }, (_, i) => (i % 7) - 3), [10, 8]);
     const b = tensor(Array.from({ length: 60 }, (_, i) => (i % 5) - 2), [10, 6]);
-    const y = matmul(a, b, { transA: true, variant: 'texture' });
+    const y = rt.withProfile({ matmul: 'texture' }, () => matmul(a, b, { transA: true }));
     const want = Array.from({ length: 48 }, (_, idx) => {
       const [m, n] = [Math.floor(idx / 6), idx % 6];
       let acc = 0;
@@ -319,7 +346,7 @@ describe('GPU profile', () => {
 describe('kernel caches', () => {
   test('the texture matmul scratch textures show in memory() and rt.trim() frees them', async () => {
     const a = tensor(Array.from({ length: 64 }, (_, i) => i / 64), [8, 8]);
-    const y = matmul(a, a, { variant: rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName) ? 'texture' : undefined });
+    const y = rt.withProfile(rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName) ? { matmul: 'texture' } : {}, () => matmul(a, a));
     await y.data();
     if (rt.adapter.isCPU && rt.device.features.has('subgroups' as GPUFeatureName)) expect(memory().cacheBytes).toBeGreaterThan(0);
     rt.trim();

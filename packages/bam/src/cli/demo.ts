@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { formatProfile } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
 import { runDemoPipeline } from '../experiment/demo-pipeline.js';
@@ -61,7 +62,8 @@ export async function demo(argv: readonly string[]): Promise<void> {
   const t0 = performance.now();
   const rt = await initNode();
   const a = rt.adapter;
-  console.log(`adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ')}${a.isCPU ? ' (runs on the CPU)' : ''}`);
+  console.log(`adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ')}${rt.profile.adapterClass === 'cpu' ? ' (runs on the CPU)' : ''}`);
+  console.log(`device profile: ${formatProfile(rt.profile)}`);
   const out = String(o.out);
   const { result, references } = await runDemoPipeline({
     recipe,

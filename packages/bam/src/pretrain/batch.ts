@@ -1,6 +1,6 @@
 import { tensor, type Tensor } from '@bamgpu/core';
 import { makeBatch } from '../train/batch.js';
-import type { Rng } from '../train/rng.js';
+import type { Mulberry32 } from '@bamgpu/core';
 import { frame, type TokenizedDocuments } from './documents.js';
 import { maskRows, type MaskingOptions } from './masking.js';
 
@@ -34,14 +34,14 @@ export interface PretrainBatch {
 }
 
 /** Frames, (optionally) shuffles second segments, masks and uploads the documents `rows`; every draw comes from `rng`. */
-export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly number[], rng: Rng, o: BatchOptions): PretrainBatch {
+export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly number[], rng: Mulberry32, o: BatchOptions): PretrainBatch {
   const nsp: number[] = [];
   const framed = rows.map((r) => {
     let second = docs.b[r];
     let label = -100;
     if (o.nextSentence && second !== null) {
       label = 0;
-      if (rng.next() < 0.5) {
+      if (rng.uniform() < 0.5) {
         let other = rng.int(docs.a.length);
         if (other === r) other = (other + 1) % docs.a.length;
         second = docs.b[other] ?? docs.a[other];

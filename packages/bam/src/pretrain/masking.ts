@@ -1,4 +1,4 @@
-import { Rng } from '../train/rng.js';
+import { Mulberry32 } from '@bamgpu/core';
 
 /** BERT's masking: each ordinary token is chosen with probability `rate`; a chosen token becomes [MASK] 80%, a random token 10%, itself 10%. */
 export interface MaskingOptions {
@@ -24,7 +24,7 @@ export interface MaskedRows {
  * At least one token per batch is chosen (the loss is a mean over them),
  * so a batch of very short rows still trains.
  */
-export function maskRows(rows: readonly (readonly number[])[], t: number, rng: Rng, o: MaskingOptions): MaskedRows {
+export function maskRows(rows: readonly (readonly number[])[], t: number, rng: Mulberry32, o: MaskingOptions): MaskedRows {
   const ordinary: number[] = [];
   for (let id = 0; id < o.vocabSize; id++) if (!o.specialIds.has(id)) ordinary.push(id);
   if (ordinary.length === 0) throw new Error('masking: the vocabulary has no ordinary tokens');
@@ -35,13 +35,13 @@ export function maskRows(rows: readonly (readonly number[])[], t: number, rng: R
     const original = rows[b][i];
     positions.push(b * t + i);
     labels.push(original);
-    const r = rng.next();
+    const r = rng.uniform();
     if (r < 0.8) inputIds[b][i] = o.maskId;
     else if (r < 0.9) inputIds[b][i] = ordinary[rng.int(ordinary.length)];
   };
   rows.forEach((row, b) => {
     for (let i = 0; i < row.length; i++) {
-      if (!o.specialIds.has(row[i]) && rng.next() < o.rate) choose(b, i);
+      if (!o.specialIds.has(row[i]) && rng.uniform() < o.rate) choose(b, i);
     }
   });
   if (positions.length === 0) {

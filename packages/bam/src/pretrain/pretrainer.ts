@@ -7,7 +7,7 @@ import { assertFinite } from '../train/finite-guard.js';
 import { withOutputLock } from '../train/output-lock.js';
 import { stateFields } from '../train/trainer-state.js';
 import { Progress } from '../train/progress.js';
-import { Rng, deriveSeed } from '../train/rng.js';
+import { Mulberry32, deriveSeed } from '@bamgpu/core';
 import { validatePretrainConfig, type PretrainConfig } from './config.js';
 import { makePretrainBatch, type BatchOptions, type PretrainBatch } from './batch.js';
 import { tokenizeDocuments, type TextDocument, type TokenizedDocuments } from './documents.js';
@@ -135,7 +135,7 @@ async function evaluateHeldOut(model: PretrainModel, docs: TokenizedDocuments, c
   for (let start = 0, k = 0; start < n; start += cfg.evalBatchSize, k++) {
     const rows = Array.from({ length: Math.min(cfg.evalBatchSize, n - start) }, (_, i) => start + i);
     // Fixed masks and partners, so every evaluation of a run (and of runs compared) scores the same tokens.
-    const batch = makePretrainBatch(docs, rows, new Rng(deriveSeed(cfg.seed, HELD_OUT_MASKS, k)), options);
+    const batch = makePretrainBatch(docs, rows, new Mulberry32(deriveSeed(cfg.seed, HELD_OUT_MASKS, k)), options);
     const stats = noGrad(() => scope(() => lossAndStats(model, batch).stats));
     const [l, c, nl, nc] = Array.from(await stats.data());
     stats.dispose();
@@ -227,11 +227,11 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   while (step < end) {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== orderEpoch) {
-      order = new Rng(deriveSeed(cfg.seed, ORDER, epoch)).shuffle([...Array(trainDocs.length).keys()]);
+      order = new Mulberry32(deriveSeed(cfg.seed, ORDER, epoch)).shuffle([...Array(trainDocs.length).keys()]);
       orderEpoch = epoch;
     }
     const first = (step % perEpoch) * cfg.batchSize;
-    const batch = makePretrainBatch(enc, order.slice(first, first + cfg.batchSize), new Rng(deriveSeed(cfg.seed, MASKS, step)), batchOptions);
+    const batch = makePretrainBatch(enc, order.slice(first, first + cfg.batchSize), new Mulberry32(deriveSeed(cfg.seed, MASKS, step)), batchOptions);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
     const next = step + 1;
     const logNow = next % LOG_EVERY === 0 || next === totalSteps;

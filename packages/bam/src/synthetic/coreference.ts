@@ -8,7 +8,7 @@
 import type { Clause, NounPhrase } from './clause.js';
 import { isWellFormed, satisfiesObject, satisfiesSubject } from './clause.js';
 import { VERBS, hypernymOf } from './lexicon.js';
-import type { Rng } from './prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import { DEFAULT_CLAUSE_OPTIONS, buildClause, pickNoun } from './sample.js';
 
 /** A basic noun is named again by its class word this often (as "the animal" refers back to "a dog"). */
@@ -24,7 +24,7 @@ function referents(c: Clause): NounPhrase[] {
 }
 
 /** "the" + the referent's noun (any synonym) or its class word, same number, maybe the same adjective. */
-function reMention(rng: Rng, np: NounPhrase): NounPhrase {
+function reMention(rng: SeededRng, np: NounPhrase): NounPhrase {
   const noun = !np.noun.isHypernym && rng.chance(HYPERNYM_MENTION_RATE) ? hypernymOf(np.noun) : np.noun;
   const base = { quant: 'def' as const, number: np.number, noun, form: rng.int(noun.forms.length) };
   const adj = np.adj;
@@ -38,7 +38,7 @@ function reMention(rng: Rng, np: NounPhrase): NounPhrase {
  * (as agent or patient, either voice), or undefined when `first` has no
  * referent a definite can pick up.
  */
-export function continueAbout(rng: Rng, first: Clause): Clause | undefined {
+export function continueAbout(rng: SeededRng, first: Clause): Clause | undefined {
   const candidates = referents(first);
   if (candidates.length === 0) return undefined;
   const mention = reMention(rng, rng.pick(candidates));

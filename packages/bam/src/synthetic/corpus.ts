@@ -15,8 +15,8 @@
  */
 import type { Clause } from './clause.js';
 import { continueAbout } from './coreference.js';
+import { SplitMix32, type SeededRng } from '@bamgpu/core';
 import { CLAUSE_EDIT_KINDS, PHRASE_EDIT_KINDS, editOptions, sampleEdit } from './edits.js';
-import { Rng } from './prng.js';
 import { renderClause } from './render.js';
 import { sampleClause } from './sample.js';
 import type { SyntheticSuite } from './types.js';
@@ -62,14 +62,14 @@ function evaluationSentences(suite: SyntheticSuite): Set<string> {
 /** Share of version 2's continuations that talk on about a referent rather than restate. */
 export const CORPUS_V2_REFERENT_RATE = 0.5;
 
-function restate(rng: Rng, first: Clause): Clause {
+function restate(rng: SeededRng, first: Clause): Clause {
   let second = first;
   const edits = 1 + rng.int(MAX_CONTINUATION_EDITS);
   for (let i = 0; i < edits; i++) second = sampleEdit(rng, second, ANY_EDIT)?.result ?? second;
   return second;
 }
 
-function drawDocument(rng: Rng, version: CorpusVersion): CorpusDocument {
+function drawDocument(rng: SeededRng, version: CorpusVersion): CorpusDocument {
   const first = sampleClause(rng);
   if (!rng.chance(CORPUS_PAIR_RATE)) return { textA: renderClause(first) };
   const talkOn = version === 2 && rng.chance(CORPUS_V2_REFERENT_RATE);
@@ -87,7 +87,7 @@ export function generatePretrainingCorpus(suite: SyntheticSuite, options: Corpus
   if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`corpus size must be a positive integer, got ${size}`);
   if (!CORPUS_VERSIONS.includes(version)) throw new RangeError(`corpus version must be 1 or 2, got ${String(version)}`);
   const held = evaluationSentences(suite);
-  const rng = Rng.stream('synthetic-glue', suite.seed, version === 1 ? 'pretraining-corpus' : 'pretraining-corpus-v2');
+  const rng = SplitMix32.stream('synthetic-glue', suite.seed, version === 1 ? 'pretraining-corpus' : 'pretraining-corpus-v2');
   const docs: CorpusDocument[] = [];
   while (docs.length < size) {
     let doc: CorpusDocument | undefined;

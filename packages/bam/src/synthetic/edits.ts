@@ -12,7 +12,7 @@ import type { NounConcept } from './lexicon.js';
 import { ADJECTIVES, NOUNS, VERBS, adjectiveById, hypernymOf, hyponymsOf, verbById } from './lexicon.js';
 import type { Relation } from './natural-logic.js';
 import { quantifierRelation } from './natural-logic.js';
-import type { Rng } from './prng.js';
+import type { SeededRng } from '@bamgpu/core';
 
 /** Edits of a noun phrase's restrictor (its noun or adjective). */
 export type PhraseEditKind =
@@ -221,7 +221,7 @@ export function editOptions(
  * being swamped by kinds with many instances (replacing a noun).
  * Returns undefined if no option applies.
  */
-export function sampleEdit(rng: Rng, c: Clause, options: readonly EditOption[]): Edit | undefined {
+export function sampleEdit(rng: SeededRng, c: Clause, options: readonly EditOption[]): Edit | undefined {
   // Drawing options without replacement until one applies is the same
   // distribution as drawing among the applicable ones, without building every
   // instance of every option first.

@@ -7,7 +7,7 @@ import type { Clause, NounPhrase, Quantifier, AdjectivePhrase } from './clause.j
 import { isWellFormed, satisfiesObject, satisfiesSubject } from './clause.js';
 import type { NounConcept, VerbConcept } from './lexicon.js';
 import { ADJECTIVES, NOUNS, VERBS } from './lexicon.js';
-import type { Rng } from './prng.js';
+import type { SeededRng } from '@bamgpu/core';
 
 export type QuantifierWeights = readonly (readonly [Quantifier, number])[];
 
@@ -49,18 +49,18 @@ export const DEFAULT_CLAUSE_OPTIONS: ClauseOptions = {
 };
 
 /** A uniformly chosen noun passing `filter` (class words included, so about 1 in 6 is a hypernym). */
-export function pickNoun(rng: Rng, filter: (n: NounConcept) => boolean): NounConcept {
+export function pickNoun(rng: SeededRng, filter: (n: NounConcept) => boolean): NounConcept {
   return rng.pick(NOUNS.filter(filter));
 }
 
 /** A random adjective phrase that may modify `noun`. */
-export function sampleAdjective(rng: Rng, noun: NounConcept, opts: ClauseOptions): AdjectivePhrase {
+export function sampleAdjective(rng: SeededRng, noun: NounConcept, opts: ClauseOptions): AdjectivePhrase {
   const adj = rng.pick(ADJECTIVES.filter((a) => !a.animateOnly || noun.animate));
   return { adj, form: rng.int(adj.forms.length), very: adj.gradable && rng.chance(opts.veryRate) };
 }
 
 export function sampleNounPhrase(
-  rng: Rng,
+  rng: SeededRng,
   noun: NounConcept,
   quantifiers: QuantifierWeights,
   opts: ClauseOptions,
@@ -74,7 +74,7 @@ export function sampleNounPhrase(
 
 /** Puts agent and patient nouns into a clause with random voice, negation and determiners. */
 export function buildClause(
-  rng: Rng,
+  rng: SeededRng,
   verb: VerbConcept,
   agent: NounConcept,
   patient: NounConcept,
@@ -89,7 +89,7 @@ export function buildClause(
 }
 
 /** A random semantically well-formed clause. */
-export function sampleClause(rng: Rng, opts: ClauseOptions = DEFAULT_CLAUSE_OPTIONS): Clause {
+export function sampleClause(rng: SeededRng, opts: ClauseOptions = DEFAULT_CLAUSE_OPTIONS): Clause {
   const verb = rng.pick(VERBS);
   const agent = pickNoun(rng, (n) => satisfiesSubject(verb, n));
   const patient = pickNoun(rng, (n) => n.id !== agent.id && satisfiesObject(verb, n));

@@ -5,7 +5,7 @@
  */
 import type { Example } from '../data/example.js';
 import { corruptLabel } from './noise.js';
-import { Rng } from './prng.js';
+import { SplitMix32, type SeededRng } from '@bamgpu/core';
 import type { TaskDefinition } from './task-definition.js';
 import { ACCEPTABILITY_TASK } from './tasks/acceptability.js';
 import { ENTAILMENT_TASK } from './tasks/entailment.js';
@@ -54,8 +54,8 @@ function generateSplits(task: TaskDefinition, seed: number, scale: number, label
   const metadata = metadataOf(task);
   const splits: Record<SplitName, Example[]> = { train: [], dev: [], test: [] };
   for (const split of SPLIT_NAMES) {
-    const rng = Rng.stream('synthetic-glue', seed, task.name, split, 'examples');
-    const noiseRng = Rng.stream('synthetic-glue', seed, task.name, split, 'noise');
+    const rng = SplitMix32.stream('synthetic-glue', seed, task.name, split, 'examples');
+    const noiseRng = SplitMix32.stream('synthetic-glue', seed, task.name, split, 'noise');
     const size = splitSize(task, split, scale);
     while (splits[split].length < size) {
       const item = task.generate(rng);

@@ -1,5 +1,5 @@
 /** What each task module provides to the suite generator (internal). */
-import type { Rng } from './prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import type { SplitName, SyntheticTaskMetadata } from './types.js';
 
 /** One clean (noise-free) generated example. */
@@ -13,7 +13,7 @@ export type TaskDefinition = SyntheticTaskMetadata & {
   /** Split sizes at scale 1. */
   readonly sizes: Readonly<Record<SplitName, number>>;
   /** Draws one example with its noise-free label. */
-  generate(rng: Rng): GeneratedItem;
+  generate(rng: SeededRng): GeneratedItem;
 };
 
 /** The flip rate shared by all classification tasks; see docs/synthetic-glue.md for why 10%. */

@@ -1,4 +1,4 @@
-import { Rng, deriveSeed } from './rng.js';
+import { Mulberry32, deriveSeed } from '@bamgpu/core';
 
 /**
  * Which training examples go into each batch of a multi-task run. Batches
@@ -102,7 +102,7 @@ export interface MixerOptions {
 
 export class TaskMixer {
   readonly plan: MixPlan;
-  private rng: Rng;
+  private rng: Mulberry32;
   private cursors: number[];
   private epochs: number[];
   private readonly order: ({ task: number; index: number } | null)[] | null;
@@ -115,7 +115,7 @@ export class TaskMixer {
     readonly options: MixerOptions,
   ) {
     if (counts.some((c) => c === 0)) throw new Error(`TaskMixer: task ${taskNames[counts.indexOf(0)]} has no training examples`);
-    this.rng = new Rng(deriveSeed(options.seed, 1));
+    this.rng = new Mulberry32(deriveSeed(options.seed, 1));
     this.cursors = counts.map(() => 0);
     this.epochs = counts.map(() => 0);
     const b = options.batchSize;
@@ -160,7 +160,7 @@ export class TaskMixer {
         for (let k = slots; k < padded; k++) order.push(null);
         this.perEpoch = true;
       }
-      new Rng(deriveSeed(options.seed, 2)).shuffle(order);
+      new Mulberry32(deriveSeed(options.seed, 2)).shuffle(order);
       this.order = order;
       this.plan = {
         strategy: 'reference',
@@ -187,13 +187,13 @@ export class TaskMixer {
   private orderOf(epoch: number): readonly ({ task: number; index: number } | null)[] {
     const base = this.order!;
     if (!this.perEpoch || epoch === 0) return base;
-    if (this.epochOrder?.epoch !== epoch) this.epochOrder = { epoch, order: new Rng(deriveSeed(this.options.seed, 2, epoch)).shuffle([...base]) };
+    if (this.epochOrder?.epoch !== epoch) this.epochOrder = { epoch, order: new Mulberry32(deriveSeed(this.options.seed, 2, epoch)).shuffle([...base]) };
     return this.epochOrder.order;
   }
 
   private taskOrder(t: number, epoch: number): number[] {
     const idx = Array.from({ length: this.counts[t] }, (_, i) => i);
-    return new Rng(deriveSeed(this.options.seed, 3, t, epoch)).shuffle(idx);
+    return new Mulberry32(deriveSeed(this.options.seed, 3, t, epoch)).shuffle(idx);
   }
 
   private orderCache = new Map<string, number[]>();
@@ -229,7 +229,7 @@ export class TaskMixer {
       return out;
     }
     for (let k = 0; k < b; k++) {
-      const u = this.rng.next();
+      const u = this.rng.uniform();
       let t = 0;
       let acc = this.probs[0];
       while (u >= acc && t < this.probs.length - 1) acc += this.probs[++t];
@@ -243,7 +243,7 @@ export class TaskMixer {
   }
 
   setState(s: MixerState): void {
-    this.rng = new Rng(s.rng);
+    this.rng = new Mulberry32(s.rng);
     this.cursors = [...s.cursors];
     this.epochs = [...s.epochs];
     this.orderCache.clear();

@@ -1,4 +1,4 @@
-import { ShapeError, fmtShape } from '../errors.js';
+import { INIT_HINT, ShapeError, fmtShape } from '../errors.js';
 import { sameShape } from '../tensor/shape.js';
 import { setGradEnabled, untrackTensor } from '../tensor/state.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -17,7 +17,7 @@ export function installGradMath(m: GradMath): void {
 
 /** The installed hooks; init()'s module installs them, so a program that skipped init() learns why here. */
 function gradMath(): GradMath {
-  if (!math) throw new Error('backward() needs the ops layer: call init() (or initNode()) from @bamgpu/core first');
+  if (!math) throw new Error(`backward() needs the ops layer: ${INIT_HINT}`);
   return math;
 }
 

@@ -1,5 +1,6 @@
 import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel, StorageAccess } from '../runtime/kernel.js';
+import type { AttentionVariant } from '../runtime/policy.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { wgslType, type DType } from '../tensor/dtype.js';
 import { enableF16, helpersFor, load, storageDecl, subgroupLanes as sharedSubgroupLanes } from './wgsl.js';
@@ -31,7 +32,7 @@ import { enableF16, helpersFor, load, storageDecl, subgroupLanes as sharedSubgro
  * (llvmpipe keeps a lane's rows in memory, not registers): the dK/dV kernel
  * went from 7.6 to 11.3 ms (T=256, best of 6) and took 32 s to compile.
  */
-export type AttentionVariant = 'rows' | 'subgroup' | 'tiled';
+export type { AttentionVariant };
 
 /** Largest head dim the fused kernels take (registers hold a few rows of it per lane). */
 export const MAX_FUSED_HEAD_DIM = 128;
@@ -60,8 +61,15 @@ export const RESCALE_SLACK = '8.0';
 /** Below every real score, MASKED_SCORE (−1e30) included: the running max starts here. */
 export const NEG_SCORE = '-3.0e38';
 
+/**
+ * The fused kernels' layout: the profile's `attentionKernel` entry, or under
+ * `auto`: GPUs 'tiled'; CPU adapters 'subgroup' where they have subgroups,
+ * else 'rows'. Measurements: docs/perf/attention.md.
+ */
 export function chooseAttentionVariant(rt: Runtime): AttentionVariant {
-  if (!rt.adapter.isCPU) return 'tiled';
+  const { attentionKernel, adapterClass } = rt.profile;
+  if (attentionKernel !== 'auto') return attentionKernel;
+  if (adapterClass === 'gpu') return 'tiled';
   return subgroupLanes(rt) > 0 ? 'subgroup' : 'rows';
 }
 

@@ -1,9 +1,10 @@
-import type { BufferRange, Kernel } from '../runtime/kernel.js';
+import type { BufferRange } from '../runtime/kernel.js';
 import type { Runtime } from '../runtime/runtime.js';
 import {
-  NEG_SCORE, RESCALE_SLACK, accumulateRows, attentionParams, chunk, dotRows, entryPoint, dispatchRows, each, keep, moduleHeader, rowLoop, specKey, storeRow, vecs,
+  NEG_SCORE, RESCALE_SLACK, accumulateRows, dotRows, dispatchRows, each, keep, storeRow, vecs,
   type AttentionBinding, type AttentionDims, type AttentionSpec,
 } from './attention-common.js';
+import { fusedKernel, inputBindings, lanePrologue } from './attention-prologue.js';
 
 /**
  * Fused attention forward, each lane owning `rowsPerLane` query rows:
@@ -28,25 +29,17 @@ export interface AttentionForwardCall {
   lse: BufferRange;
 }
 
-function source(s: AttentionSpec): string {
+function body(s: AttentionSpec): string {
   const nv = vecs(s.d);
   const R = s.rowsPerLane;
-  const loop = rowLoop(s, 'K', 'V', 'kvBase', 'p.tk');
-  const rows = (f: (t: number) => string) => each(R, f);
   const weight = (t: number) => (s.dropout ? `select(0.0, e${t} * p.dscale, ${keep(`ctr${t} + r`)})` : `e${t}`);
-  const body = `${loop.decls}
-${entryPoint(s)}
-  let kvBase = bh * p.tk;
-  // Lanes past the last row compute a copy of it (keeps barriers uniform) and store nothing.
-${rows((t) => `  let i${t} = (wid.x * ${R}u + ${t}u) * ${s.lanes}u + lid;
-  let qRow${t} = bh * p.tq + min(i${t}, p.tq - 1u);
-  let ctr${t} = qRow${t} * p.tk;
-${each(nv, (c) => `  let q${t}_${c} = ${chunk('Q', `qRow${t}`, c, s)} * p.scale;`)}
+  const { loop, text, rows } = lanePrologue(s, 'q', (t) => `  let ctr${t} = row${t} * p.tk;
 ${each(nv, (c) => `  var acc${t}_${c} = vec4<f32>();`)}
   var m${t} = ${NEG_SCORE};
-  var l${t} = 0.0;`)}
+  var l${t} = 0.0;`);
+  return `${text}
 ${loop.open}
-${dotRows(s, 'qk', R, (t, c) => `q${t}_${c}`, (c) => loop.elem('a', c))}
+${dotRows(s, 'qk', R, (t, c) => `x${t}_${c}`, (c) => loop.elem('a', c))}
 ${s.masked ? '    let bias_r = bias[biasBase + r];' : ''}
 ${rows((t) => `    let sc${t} = qk${t}${s.masked ? ' + bias_r' : ''};
     if (sc${t} > m${t} + ${RESCALE_SLACK}) {
@@ -62,31 +55,21 @@ ${accumulateRows(s, R, (t) => `w${t}`, (t, c) => `acc${t}_${c}`, (c) => loop.ele
 ${loop.close}
 ${rows((t) => `  if (i${t} < p.tq) {
     let inv = 1.0 / l${t};
-${storeRow('O', `qRow${t}`, `acc${t}_`, ' * inv', s)}
-    lse[2u * qRow${t}] = m${t};
-    lse[2u * qRow${t} + 1u] = log(l${t});
+${storeRow('O', `row${t}`, `acc${t}_`, ' * inv', s)}
+    lse[2u * row${t}] = m${t};
+    lse[2u * row${t} + 1u] = log(l${t});
   }`)}
 }
 `;
-  const bindings = forwardBindings(s);
-  return moduleHeader(s, attentionParams(), bindings, body) + body;
 }
 
 function forwardBindings(s: AttentionSpec): AttentionBinding[] {
-  return [
-    { name: 'Q', dtype: s.dtype, access: 'read', rowArray: true },
-    { name: 'K', dtype: s.dtype, access: 'read', rowArray: true },
-    { name: 'V', dtype: s.dtype, access: 'read', rowArray: true },
-    ...(s.masked ? [{ name: 'bias', dtype: 'float32' as const, access: 'read' as const }] : []),
-    { name: 'O', dtype: s.dtype, access: 'read_write', rowArray: true },
-    { name: 'lse', dtype: 'float32', access: 'read_write' },
-  ];
+  return [...inputBindings(s), { name: 'O', dtype: s.dtype, access: 'read_write', rowArray: true }, { name: 'lse', dtype: 'float32', access: 'read_write' }];
 }
 
 export function runAttentionForward(rt: Runtime, s: AttentionSpec, dims: AttentionDims, c: AttentionForwardCall): void {
   if (dims.bh === 0 || dims.tq === 0) return;
-  const bindings = forwardBindings(s);
-  const kernel: Kernel = { key: specKey('fwd', s), params: attentionParams(), storage: bindings.map((b) => b.access), source: () => source(s) };
+  const kernel = fusedKernel('fwd', s, forwardBindings(s), () => body(s));
   const buffers = [c.q, c.k, c.v, ...(s.masked && c.bias ? [c.bias] : []), c.out, c.lse];
   dispatchRows(rt, kernel, buffers, s, dims, dims.tq);
 }

@@ -113,21 +113,26 @@ function operand(range: BufferRange, dtype: DType, offset: number, strides: numb
 }
 
 /**
- * The vec4 form of a call, or null. On lavapipe every storage access is a
- * per-lane loop with a bounds check, so four elements per access is about
- * four times fewer of them. Profiled on lavapipe in the benchmark's 4-layer
- * encoder step (timeGPU per kernel): its 32 attention head-split copies
- * ([8,128,4,64] permutes) 65.9 → 23.5 ms, its 21 adds 27.5 → 13.2 ms, the
- * layer-norm γ-gradient products 15.7 → 4.3 ms, GELU forward and backward
- * 13 → 5 and 23 → 13 ms. CPU adapters only: on the H100 the same step's
- * GPU time rose from 10.5 to 13.1 ms with vec4 elementwise (and vec4 column
- * sums) on, so GPUs keep one element per lane until measured otherwise. Needs: f32 everywhere, a component-wise expression,
- * a last dim that is a multiple of 4, and each operand either walking it
- * contiguously (with offset and other strides multiples of 4) or broadcast
- * along it (stride 0: loaded once, splat); the output walks it.
+ * Whether elementwise kernels and column sums (reduce.ts) take vec4 layouts
+ * where the shape allows: the profile's `vec4` entry; `auto` means on CPU
+ * adapters only (lavapipe: 2–4× fewer storage accesses; the H100 measured
+ * slower). Measurements: docs/perf/elementwise.md.
+ */
+export function useVec4(rt: Runtime): boolean {
+  const { vec4, adapterClass } = rt.profile;
+  return vec4 === 'auto' ? adapterClass === 'cpu' : vec4 === 'on';
+}
+
+/**
+ * The vec4 form of a call, or null: four elements per storage access where
+ * useVec4 allows (measurements: docs/perf/elementwise.md). Needs: f32
+ * everywhere, a component-wise expression, a last dim that is a multiple of
+ * 4, and each operand either walking it contiguously (with offset and other
+ * strides multiples of 4) or broadcast along it (stride 0: loaded once,
+ * splat); the output walks it.
  */
 function vec4Plan(rt: Runtime, call: ElementwiseCall, shape: readonly number[], ops: readonly Operand[]): { shape: number[]; ops: Operand[] } | null {
-  if (!rt.adapter.isCPU) return null;
+  if (!useVec4(rt)) return null;
   const rank = shape.length;
   if (rank === 0 || shape[rank - 1] % 4 !== 0) return null;
   if (!ops.every((o) => o.dtype === 'float32') || !vec4Expr(call.expr)) return null;

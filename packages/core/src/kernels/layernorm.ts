@@ -28,7 +28,6 @@ export interface LayerNormForwardCall {
   rows: number;
   n: number;
   eps: number;
-  variant?: RowVariant;
 }
 
 export interface LayerNormBackwardCall {
@@ -41,7 +40,6 @@ export interface LayerNormBackwardCall {
   dtype: DType;
   rows: number;
   n: number;
-  variant?: RowVariant;
 }
 
 const W = ROW_WORKGROUP;
@@ -130,7 +128,7 @@ function chooseSource(
 export function runLayerNormForward(rt: Runtime, c: LayerNormForwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
   const t = c.dtype;
-  const variant = c.variant ?? chooseRowVariant(rt, c.n);
+  const variant = chooseRowVariant(rt, c.n);
   const params = new ParamLayout().add('rows').add('n').add('eps', 'f32').add('invN', 'f32');
   const x = load('x', 'base + j', t);
   const { key, source, lanes } = chooseSource(rt, variant, t, c.n, (l) => layerNormForwardSubgroupSource(l, t, params), (v) => `${enableF16(t)}${params.wgsl()}${storageDecl(1, 'x', t, 'read')}${storageDecl(2, 'gamma', t, 'read')}${storageDecl(3, 'beta', t, 'read')}${storageDecl(4, 'y', t, 'read_write')}${storageDecl(5, 'meanOut', 'float32', 'read_write')}${storageDecl(6, 'rstdOut', 'float32', 'read_write')}
@@ -146,7 +144,7 @@ ${storeStat(v, 'meanOut[row] = mean; rstdOut[row] = rstd;')}${loopAll(v, `y[base
 export function runLayerNormBackward(rt: Runtime, c: LayerNormBackwardCall): void {
   if (c.rows === 0 || c.n === 0) return;
   const t = c.dtype;
-  const variant = c.variant ?? chooseRowVariant(rt, c.n);
+  const variant = chooseRowVariant(rt, c.n);
   const params = new ParamLayout().add('rows').add('n').add('invN', 'f32');
   const xhat = `((${load('x', 'base + j', t)} - mean) * rstd)`;
   const dxhat = `(${load('g', 'base + j', t)} * ${load('gamma', 'j', t)})`;

@@ -11,13 +11,16 @@ export const WIDE_MIN_OUTPUTS = 2048 * 2048;
 export type MatmulShape = Pick<MatmulCall, 'batch' | 'm' | 'n' | 'k' | 'transA' | 'transB' | 'dtype' | 'strideA' | 'strideB'>;
 
 /**
- * The matmul kernel per adapter and shape (measurements: docs/perf/matmul.md).
+ * The matmul kernel: the profile's `matmul` entry, or under `auto` per shape
+ * (measurements: docs/perf/matmul.md).
  * CPU: 'blocked' when M ≤ SMALL_DIM, else 'texture' where it fits, else 'blocked'.
  * GPU: 'small' when min(M, N) ≤ SMALL_DIM; 'splitk' when the output has too few
  * 64×64 tiles to fill the card; 'tiled-wide' from WIDE_MIN_OUTPUTS outputs; else 'tiled'.
  */
 export function chooseMatmulVariant(rt: Runtime, s: MatmulShape): MatmulVariant {
-  if (rt.adapter.isCPU) {
+  const { matmul, adapterClass } = rt.profile;
+  if (matmul !== 'auto') return matmul;
+  if (adapterClass === 'cpu') {
     if (s.m <= SMALL_DIM) return 'blocked';
     return textureFits(rt, s) ? 'texture' : 'blocked';
   }

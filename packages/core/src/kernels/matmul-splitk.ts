@@ -54,9 +54,17 @@ ${MAIN_1D}
 }
 
 /**
- * Records the product with K cut into `splits` chunks (default: splitCount).
- * Partials come from the tiled kernel on GPUs and the portable one on CPU adapters.
+ * Which kernel computes the partial products: the profile's `splitkPartials`,
+ * or under `auto` the tiled kernel on GPUs and the portable blocked one on CPU
+ * adapters (no workgroup memory there: docs/perf/matmul.md).
  */
+export function chooseSplitKPartials(rt: Runtime): 'blocked' | 'tiled' {
+  const { splitkPartials, adapterClass } = rt.profile;
+  if (splitkPartials !== 'auto') return splitkPartials;
+  return adapterClass === 'cpu' ? 'blocked' : 'tiled';
+}
+
+/** Records the product with K cut into `splits` chunks (default: splitCount). */
 export function runSplitK(rt: Runtime, c: MatmulCall, splits = Math.max(2, splitCount(c))): void {
   // Chunks are whole BK steps so the aligned tiled build still applies.
   const kChunk = Math.max(TILE_64.bk, Math.ceil(c.k / splits / TILE_64.bk) * TILE_64.bk);
@@ -66,7 +74,7 @@ export function runSplitK(rt: Runtime, c: MatmulCall, splits = Math.max(2, split
   const scratch = rt.pool.acquire(bytes);
   const partials = { buffer: scratch, offset: 0, size: bytes };
   const part: MatmulCall = { ...c, out: partials, epilogue: undefined };
-  if (rt.adapter.isCPU) runBlocked(rt, part, { splits: used, kChunk });
+  if (chooseSplitKPartials(rt) === 'blocked') runBlocked(rt, part, { splits: used, kChunk });
   else runTiled(rt, part, TILE_64, { splits: used, kChunk });
 
   const params = new ParamLayout().add('total').add('mn').add('n').add('splits');

@@ -1,4 +1,5 @@
 import type { BufferRange } from '../runtime/kernel.js';
+import { pinnedValues, type MatmulVariant } from '../runtime/policy.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { runBlocked } from './matmul-blocked.js';
@@ -28,9 +29,9 @@ import { TILE_128, runTiled } from './matmul-tiled.js';
  * - `small`: matrix–vector shapes (M or N tiny): invocations split K and
  *   reduce in workgroup memory.
  */
-export type MatmulVariant = 'texture' | 'tiled' | 'tiled-wide' | 'blocked' | 'splitk' | 'small';
+export type { MatmulVariant };
 
-export const MATMUL_VARIANTS: readonly MatmulVariant[] = ['texture', 'tiled', 'tiled-wide', 'blocked', 'splitk', 'small'];
+export const MATMUL_VARIANTS: readonly MatmulVariant[] = pinnedValues('matmul');
 
 export type MatmulActivation = 'gelu';
 
@@ -65,15 +66,14 @@ export interface MatmulCall {
   /** Element stride between batches of A (0 = shared). */
   strideA: number;
   strideB: number;
-  variant?: MatmulVariant;
   epilogue?: MatmulEpilogue;
 }
 
-/** Records the product; picks a variant unless the call forces one. */
+/** Records the product in the variant chooseMatmulVariant picks (the device profile's). */
 export function runMatmul(rt: Runtime, c: MatmulCall): void {
   if (c.batch === 0 || c.m === 0 || c.n === 0) return;
-  let variant = c.variant ?? chooseMatmulVariant(rt, c);
-  // A forced texture variant the adapter or the texture limits can't serve
+  let variant = chooseMatmulVariant(rt, c);
+  // A pinned texture variant the adapter or the texture limits can't serve
   // (or K = 0: no texels) falls back to the portable kernel rather than failing.
   if (variant === 'texture' && (c.k === 0 || !textureFits(rt, c))) variant = 'blocked';
   switch (variant) {

@@ -1,9 +1,10 @@
 import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
+import type { ReduceVariant } from '../runtime/policy.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { contiguousStrides, numel } from '../tensor/shape.js';
-import { coalesce } from './elementwise.js';
+import { coalesce, useVec4 } from './elementwise.js';
 import { computeType, enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
@@ -16,7 +17,7 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
  * - `workgroup`: one workgroup per output, lanes stride the reduction and
  *   combine in a shared-memory tree. What discrete GPUs want for long rows.
  */
-export type ReduceVariant = 'thread' | 'workgroup';
+export type { ReduceVariant };
 export const REDUCE_WORKGROUP = 256;
 /** On GPUs, rows at least this long use the workgroup variant. */
 export const REDUCE_WORKGROUP_MIN_LENGTH = 256;
@@ -32,11 +33,18 @@ export interface ReduceCall {
   outDtype: DType;
   /** Multiplies sums (mean = sum × 1/n). */
   scale?: number;
-  variant?: ReduceVariant;
 }
 
+/**
+ * The reduction layout: the profile's `reduce` entry, or under `auto`:
+ * CPU adapters 'thread'; GPUs 'workgroup' for reductions of at least
+ * REDUCE_WORKGROUP_MIN_LENGTH into fewer than 65536 outputs, else 'thread'.
+ * Measurements: docs/perf/reduce.md.
+ */
 export function chooseReduceVariant(rt: Runtime, nOut: number, nRed: number): ReduceVariant {
-  if (rt.adapter.isCPU) return 'thread';
+  const { reduce, adapterClass } = rt.profile;
+  if (reduce !== 'auto') return reduce;
+  if (adapterClass === 'cpu') return 'thread';
   return nRed >= REDUCE_WORKGROUP_MIN_LENGTH && nOut < 65536 ? 'workgroup' : 'thread';
 }
 
@@ -63,19 +71,17 @@ export function runReduce(rt: Runtime, call: ReduceCall): void {
   const nOut = numel(kept.shape);
   const nRed = numel(red.shape);
   if (nOut === 0) return;
-  const variant = call.variant ?? chooseReduceVariant(rt, nOut, nRed);
+  const variant = chooseReduceVariant(rt, nOut, nRed);
   const kr = kept.shape.length;
   const rr = red.shape.length;
   const redUnit = rr === 1 && red.strides[0][0] === 1;
   const ct = computeType(call.dtype);
   const op = call.op;
-  // Column sums (bias and LayerNorm gradients: [rows, n] over rows) in `thread`
-  // take four adjacent outputs per invocation as vec4 where the kept inner dim
-  // is contiguous and divisible by 4: a quarter of the per-lane storage loads
-  // on lavapipe (a 4-layer encoder step's 40 such sums: 31 → 16 ms). CPU
-  // adapters only, like the vec4 elementwise layout (see elementwise.ts).
+  // Column sums ([rows, n] over rows) in `thread` take four adjacent outputs per
+  // invocation as vec4 where the kept inner dim is contiguous and divisible by 4
+  // and useVec4 allows: docs/perf/reduce.md.
   const v4 =
-    rt.adapter.isCPU && variant === 'thread' && op === 'sum' && call.dtype === 'float32' && call.outDtype === 'float32' && kr > 0 &&
+    useVec4(rt) && variant === 'thread' && op === 'sum' && call.dtype === 'float32' && call.outDtype === 'float32' && kr > 0 &&
     kept.strides[0][kr - 1] === 1 && kept.shape[kr - 1] % 4 === 0 &&
     kept.strides[0].slice(0, -1).every((st) => st % 4 === 0) && red.strides[0].every((st) => st % 4 === 0);
   if (v4) {

@@ -1,5 +1,6 @@
 import { ParamLayout } from '../runtime/params.js';
 import type { BufferRange, Kernel } from '../runtime/kernel.js';
+import type { RowVariant } from '../runtime/policy.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { butterfly, fold4, laneLoop, rowLanes, rowsAsVec4, subgroupRowGroups, subgroupRowHeader } from './row-lanes.js';
@@ -19,11 +20,18 @@ import { enableF16, load, splitWorkgroups, storageDecl, store } from './wgsl.js'
  * - `workgroup`: one workgroup per row, lanes stride the row and combine
  *   partial results in shared memory. What GPUs want.
  */
-export type RowVariant = 'thread' | 'subgroup' | 'workgroup';
+export type { RowVariant };
 export const ROW_WORKGROUP = 128;
 
+/**
+ * The row layout: the profile's `rows` entry, or under `auto`: CPU adapters
+ * 'subgroup' where they have subgroups, else 'thread'; GPUs 'workgroup' for
+ * rows of 64 or more, else 'thread'. Measurements: docs/perf/rows.md.
+ */
 export function chooseRowVariant(rt: Runtime, n: number): RowVariant {
-  if (rt.adapter.isCPU) return rowLanes(rt) > 0 ? 'subgroup' : 'thread';
+  const { rows, adapterClass } = rt.profile;
+  if (rows !== 'auto') return rows;
+  if (adapterClass === 'cpu') return rowLanes(rt) > 0 ? 'subgroup' : 'thread';
   return n >= 64 ? 'workgroup' : 'thread';
 }
 
@@ -51,7 +59,6 @@ export interface RowCall {
   dtype: DType;
   rows: number;
   n: number;
-  variant?: RowVariant;
 }
 
 /**
@@ -198,7 +205,7 @@ ${tree('sum')}  let s2 = sh[0];
 
 export function runRows(rt: Runtime, call: RowCall): void {
   if (call.rows === 0 || call.n === 0) return;
-  const variant = call.variant ?? chooseRowVariant(rt, call.n);
+  const variant = chooseRowVariant(rt, call.n);
   const prog = PROGRAMS[call.op];
   const params = new ParamLayout().add('rows').add('n');
   const lanes = variant === 'subgroup' ? requireRowLanes(rt) : 0;

@@ -1,8 +1,9 @@
 import { DTypeError, DeviceError, ShapeError, fmtShape } from '../errors.js';
 import { runAttentionBackward } from '../kernels/attention-backward.js';
-import { MAX_FUSED_HEAD_DIM, attentionSpec, chooseAttentionVariant, subgroupLanes, type AttentionDims, type AttentionVariant } from '../kernels/attention-common.js';
+import { MAX_FUSED_HEAD_DIM, attentionSpec, chooseAttentionVariant, subgroupLanes, type AttentionDims } from '../kernels/attention-common.js';
 import { runAttentionForward } from '../kernels/attention-forward.js';
 import { defaultGenerator, type Generator } from '../random/hash.js';
+import type { AttentionImpl } from '../runtime/policy.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -21,7 +22,7 @@ export type { AttentionVariant } from '../kernels/attention-common.js';
  * matmul, each piece with its own gradient (stores the [B,H,Tq,Tk] probabilities).
  * `fused`: FlashAttention-style kernels that keep O(T) extra memory.
  */
-export type AttentionImpl = 'composed' | 'fused';
+export type { AttentionImpl };
 
 export interface AttentionOptions {
   /**
@@ -35,27 +36,23 @@ export interface AttentionOptions {
   generator?: Generator;
   /** Score scale (default 1/√D). */
   scale?: number;
-  /** Forces an implementation (default: `chooseAttentionImpl`). Both give the same results, dropout mask included. */
-  impl?: AttentionImpl;
-  /** Forces the fused kernels' variant (default: per adapter). */
-  variant?: AttentionVariant;
 }
 
 /** Score added at padded keys: exp() of it underflows to exactly 0 in f32. */
 export const MASKED_SCORE = -1e30;
 
 /**
- * Where `attention` takes the fused path by default. CPU adapters: fused — it
- * wins where BERT trains (key mask and dropout), ties or loses by ~10% without
- * them, and keeps O(T) memory. GPUs: composed — the H100 ran it 1.1–2.9×
- * faster. Measurements: docs/perf/attention.md (test/perf/attention.perf.ts).
+ * The implementation: the profile's `attention` entry, or under `auto`
+ * composed where the fused kernels can't serve (head dim over
+ * MAX_FUSED_HEAD_DIM, Dv ≠ D, no keys); else CPU adapters fused — it wins
+ * where BERT trains (key mask and dropout) and keeps O(T) memory — and GPUs
+ * composed, which the H100 ran 1.1–2.9× faster. Measurements: docs/perf/attention.md.
  */
-const FUSED_BY_DEFAULT = { cpu: true, gpu: false } as const;
-
-/** Which implementation `attention` uses when none is forced. */
 export function chooseAttentionImpl(rt: Runtime, headDim: number, valueDim: number, keys: number): AttentionImpl {
+  const { attention: pinned, adapterClass } = rt.profile;
+  if (pinned !== 'auto') return pinned;
   if (headDim > MAX_FUSED_HEAD_DIM || valueDim !== headDim || keys === 0) return 'composed';
-  return FUSED_BY_DEFAULT[rt.adapter.isCPU ? 'cpu' : 'gpu'] ? 'fused' : 'composed';
+  return adapterClass === 'cpu' ? 'fused' : 'composed';
 }
 
 /**
@@ -68,11 +65,11 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOption
   validate(q, k, v, opts);
   const d = q.shape[3];
   const tk = k.shape[2];
-  const impl = opts.impl ?? chooseAttentionImpl(rt, d, v.shape[3], tk);
-  if (impl === 'fused') {
+  if (chooseAttentionImpl(rt, d, v.shape[3], tk) === 'fused') {
+    // Only a pinned profile entry gets here with shapes or a device the fused kernels can't serve.
     if (d > MAX_FUSED_HEAD_DIM) throw new ShapeError(`attention: the fused path takes head dims up to ${MAX_FUSED_HEAD_DIM}, got ${d}`);
     if (v.shape[3] !== d) throw new ShapeError(`attention: the fused path needs v's head dim to equal q's (${d}), got ${fmtShape(v.shape)}`);
-    if (opts.variant === 'subgroup' && subgroupLanes(rt) === 0) throw new DeviceError('attention: the subgroup variant needs a device with subgroups');
+    if (chooseAttentionVariant(rt) === 'subgroup' && subgroupLanes(rt) === 0) throw new DeviceError('attention: the subgroup variant needs a device with subgroups');
     if (tk > 0) return fused(rt, q, k, v, opts);
   }
   return composed(q, k, v, opts);
@@ -134,7 +131,7 @@ function fused(rt: Runtime, q: Tensor, k: Tensor, v: Tensor, opts: AttentionOpti
   // Takes one key, as the dropout op would, so both paths draw the same mask from the same generator state.
   const key = p > 0 ? (opts.generator ?? defaultGenerator()).nextKey() : ([0, 0] as const);
   const bias = opts.keyMask ? keyBias(opts.keyMask, 'float32') : null;
-  const spec = attentionSpec(rt, q.dtype, d, opts.variant ?? chooseAttentionVariant(rt), bias !== null, p > 0);
+  const spec = attentionSpec(rt, q.dtype, d, chooseAttentionVariant(rt), bias !== null, p > 0);
   const dims: AttentionDims = { bh: b * h, heads: h, tq, tk, scale: opts.scale ?? 1 / Math.sqrt(d), key, p };
   const out = empty(rt, q.shape, q.dtype);
   // Per query row: (max, log Σ exp) — the only thing saved besides the inputs and output.

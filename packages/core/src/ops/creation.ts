@@ -4,7 +4,7 @@ import { defaultGenerator, type Generator } from '../random/hash.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { checkShape, contiguousStrides, numel, type Shape } from '../tensor/shape.js';
-import { getDefaultRuntime } from '../tensor/state.js';
+import { getDefaultRuntime, requireTensorApi } from '../tensor/state.js';
 import { Tensor } from '../tensor/tensor.js';
 import { registerOp } from './registry.js';
 import { empty } from './util.js';
@@ -58,12 +58,18 @@ function fill(rt: Runtime, shape: Shape, dtype: DType, value: number): Tensor {
   return out;
 }
 
+/** The runtime new tensors go to: the given one or the default, once init()'s module has completed the API. */
+function runtimeFor(options: CreateOptions): Runtime {
+  requireTensorApi();
+  return options.runtime ?? getDefaultRuntime();
+}
+
 /**
  * Makes a tensor from CPU data: a number, nested arrays, or a typed array
  * (with `shape`, default 1-D). Int32Array data defaults to int32, all else to float32.
  */
 export function tensor(data: TensorData, shape?: Shape, options: CreateOptions = {}): Tensor {
-  const rt = options.runtime ?? getDefaultRuntime();
+  const rt = runtimeFor(options);
   let flat: ArrayLike<number>;
   let inferred: number[];
   if (ArrayBuffer.isView(data)) {
@@ -119,7 +125,7 @@ export function tensor(data: TensorData, shape?: Shape, options: CreateOptions =
 function make(shape: Shape, options: CreateOptions, value: number): Tensor {
   checkShape(shape, 'full()');
   const dtype = options.dtype ?? 'float32';
-  const rt = options.runtime ?? getDefaultRuntime();
+  const rt = runtimeFor(options);
   const t = fill(rt, shape, dtype === 'float16' ? 'float16' : dtype, value);
   t.requiresGrad = options.requiresGrad ?? false;
   return t;
@@ -155,7 +161,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (step === 0) throw new ShapeError('arange(): step must not be 0');
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = options.dtype ?? (Number.isInteger(start) && Number.isInteger(step) ? 'int32' : 'float32');
-  const rt = options.runtime ?? getDefaultRuntime();
+  const rt = runtimeFor(options);
   const out = empty(rt, [n], dtype);
   const st = dtype === 'int32' ? 'i32' : 'f32';
   runElementwise(rt, {
@@ -176,7 +182,7 @@ export interface RandomOptions extends CreateOptions {
 
 function random(shape: Shape, options: RandomOptions, expr: string, a: number, b: number): Tensor {
   checkShape(shape, 'rand()');
-  const rt = options.runtime ?? getDefaultRuntime();
+  const rt = runtimeFor(options);
   const dtype = options.dtype ?? 'float32';
   if (dtype === 'int32') throw new DTypeError('rand()/randn(): dtype must be a float type');
   const [k0, k1] = (options.generator ?? defaultGenerator()).nextKey();

@@ -1,5 +1,5 @@
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { runMatmul, type MatmulActivation, type MatmulVariant } from '../kernels/matmul.js';
+import { runMatmul, type MatmulActivation } from '../kernels/matmul.js';
 import { broadcastShapes, numel } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { map } from './map.js';
@@ -21,8 +21,6 @@ export interface MatmulOptions {
   activation?: MatmulActivation;
   /** Added last, after the activation: the output's shape. */
   residual?: Tensor;
-  /** Forces a kernel variant (tests force each one). */
-  variant?: MatmulVariant;
 }
 
 /**
@@ -85,7 +83,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const pre = activation && willRecord([a, b, ...(bias ? [bias] : [])]) ? empty(rt, outShape, a.dtype) : null;
   runMatmul(rt, {
     a: fa.t.binding(), b: fb.t.binding(), out: out.binding(), dtype: a.dtype,
-    batch, m, n, k: ka, transA, transB, strideA: fa.stride, strideB: fb.stride, variant: opts.variant,
+    batch, m, n, k: ka, transA, transB, strideA: fa.stride, strideB: fb.stride,
     epilogue: { alpha, bias: bias?.binding(), activation, residual: residual?.binding(), preact: pre?.binding() },
   });
   if (fa.tmp) fa.t.dispose();

@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { runLayerNormBackward, runLayerNormForward } from '../kernels/layernorm.js';
-import { runRows, type RowVariant } from '../kernels/rows.js';
+import { runRows } from '../kernels/rows.js';
 import { runXentBackward, runXentForward } from '../kernels/xent.js';
 import { defaultGenerator, type Generator } from '../random/hash.js';
 import { normAxis, sameShape } from '../tensor/shape.js';
@@ -13,18 +13,14 @@ import { reshape, transpose } from './shape.js';
 import { cast } from './elementwise.js';
 import { empty, record, requireDtype, runtimeOf } from './util.js';
 
-export interface RowOptions {
-  variant?: RowVariant;
-}
-
-function lastDimOp(name: 'softmax' | 'logsoftmax', x: Tensor, dim: number, opts: RowOptions): Tensor {
+function lastDimOp(name: 'softmax' | 'logsoftmax', x: Tensor, dim: number): Tensor {
   const rt = runtimeOf(name, x);
   requireDtype(name, x, 'float32', 'float16');
   if (x.rank === 0) throw new ShapeError(`${name}: needs at least one dim`);
   const d = normAxis(name, dim, x.rank);
   if (d !== x.rank - 1) {
     const t = transpose(x, d, -1);
-    const y = lastDimOp(name, t, -1, opts);
+    const y = lastDimOp(name, t, -1);
     t.dispose();
     const r = transpose(y, d, -1);
     y.dispose();
@@ -33,24 +29,24 @@ function lastDimOp(name: 'softmax' | 'logsoftmax', x: Tensor, dim: number, opts:
   const n = x.shape[x.rank - 1];
   const rows = n === 0 ? 0 : x.size / n;
   const y = empty(rt, x.shape, x.dtype);
-  runRows(rt, { op: name, inputs: [x.binding()], out: y.binding(), dtype: x.dtype, rows, n, variant: opts.variant });
+  runRows(rt, { op: name, inputs: [x.binding()], out: y.binding(), dtype: x.dtype, rows, n });
   return record(y, name, [x], [y], (g, [ys]) => {
     const dx = empty(rt, x.shape, x.dtype);
-    runRows(rt, { op: name === 'softmax' ? 'softmax_grad' : 'logsoftmax_grad', inputs: [ys.binding(), g.binding()], out: dx.binding(), dtype: x.dtype, rows, n, variant: opts.variant });
+    runRows(rt, { op: name === 'softmax' ? 'softmax_grad' : 'logsoftmax_grad', inputs: [ys.binding(), g.binding()], out: dx.binding(), dtype: x.dtype, rows, n });
     return [dx];
   });
 }
 
-export function softmax(x: Tensor, dim = -1, opts: RowOptions = {}): Tensor {
-  return lastDimOp('softmax', x, dim, opts);
+export function softmax(x: Tensor, dim = -1): Tensor {
+  return lastDimOp('softmax', x, dim);
 }
 
-export function logSoftmax(x: Tensor, dim = -1, opts: RowOptions = {}): Tensor {
-  return lastDimOp('logsoftmax', x, dim, opts);
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  return lastDimOp('logsoftmax', x, dim);
 }
 
 /** Layer norm over the last dim with affine weight and bias of shape [n]. */
-export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5, opts: RowOptions = {}): Tensor {
+export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5): Tensor {
   const rt = runtimeOf('layerNorm', x, weight, bias);
   requireDtype('layerNorm', x, 'float32', 'float16');
   const n = x.shape[x.rank - 1];
@@ -62,12 +58,12 @@ export function layerNorm(x: Tensor, weight: Tensor, bias: Tensor, eps = 1e-5, o
   const y = empty(rt, x.shape, x.dtype);
   const meanT = empty(rt, [rows, 1], 'float32');
   const rstdT = empty(rt, [rows, 1], 'float32');
-  runLayerNormForward(rt, { x: x.binding(), gamma: weight.binding(), beta: bias.binding(), y: y.binding(), mean: meanT.binding(), rstd: rstdT.binding(), dtype: x.dtype, rows, n, eps, variant: opts.variant });
+  runLayerNormForward(rt, { x: x.binding(), gamma: weight.binding(), beta: bias.binding(), y: y.binding(), mean: meanT.binding(), rstd: rstdT.binding(), dtype: x.dtype, rows, n, eps });
   const out = record(y, 'layerNorm', [x, weight, bias], [x, weight, meanT, rstdT], (g, [xs, ws, ms, rs]) => {
     const grads: (Tensor | null)[] = [null, null, null];
     if (x.requiresGrad) {
       const dx = empty(rt, x.shape, x.dtype);
-      runLayerNormBackward(rt, { x: xs.binding(), gamma: ws.binding(), mean: ms.binding(), rstd: rs.binding(), g: g.binding(), dx: dx.binding(), dtype: x.dtype, rows, n, variant: opts.variant });
+      runLayerNormBackward(rt, { x: xs.binding(), gamma: ws.binding(), mean: ms.binding(), rstd: rs.binding(), g: g.binding(), dx: dx.binding(), dtype: x.dtype, rows, n });
       grads[0] = dx;
     }
     const g2 = reshape(g, [rows, n]);

@@ -1,5 +1,5 @@
 import { ShapeError, fmtShape } from '../errors.js';
-import { runReduce, type ReduceOp, type ReduceVariant } from '../kernels/reduce.js';
+import { runReduce, type ReduceOp } from '../kernels/reduce.js';
 import { normAxes, numel, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { expand, reshape } from './shape.js';
@@ -9,8 +9,6 @@ import { empty, record, requireDtype, runtimeOf } from './util.js';
 
 export interface ReduceOptions {
   keepdim?: boolean;
-  /** Forces a kernel variant (tests force each one). */
-  variant?: ReduceVariant;
 }
 
 function keptShape(shape: Shape, axes: readonly number[], keepdim: boolean): number[] {
@@ -25,7 +23,7 @@ function reduceRaw(op: ReduceOp, name: string, x: Tensor, dims: number | readonl
   }
   const outDtype = op === 'argmax' || op === 'argmin' ? 'int32' : x.dtype;
   const out = empty(rt, keptShape(x.shape, axes, opts.keepdim ?? false), outDtype);
-  runReduce(rt, { op, input: x.binding(), dtype: x.dtype, shape: x.shape, axes, out: out.binding(), outDtype, scale, variant: opts.variant });
+  runReduce(rt, { op, input: x.binding(), dtype: x.dtype, shape: x.shape, axes, out: out.binding(), outDtype, scale });
   return { out, axes };
 }
 

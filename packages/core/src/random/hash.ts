@@ -2,7 +2,7 @@
  * The engine's counter-based RNG, in JS. The same functions exist in WGSL
  * (kernels/wgsl.ts); tests use these to predict dropout masks exactly, and
  * the generator uses them to derive per-call keys.
- * Not shared with bam's two CPU PRNGs: this stream is fixed by the WGSL twin (dropout masks).
+ * Apart from the CPU streams (streams.ts): this one is fixed by the WGSL twin (dropout masks).
  */
 export function pcgHash(v: number): number {
   const s = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;

@@ -1,4 +1,5 @@
 import { DeviceError } from '../errors.js';
+import type { ProfileFlags } from './policy.js';
 import { Runtime, type RuntimeOptions } from './runtime.js';
 import type { WaitThrottle } from './settle.js';
 
@@ -16,6 +17,8 @@ export interface AcquireOptions {
   waitThrottle?: WaitThrottle;
   /** See RuntimeOptions.maxDispatchesPerSubmit. */
   maxDispatchesPerSubmit?: number;
+  /** Device-profile overrides: see RuntimeOptions.flags (runtime/policy.ts). */
+  flags?: ProfileFlags | string;
 }
 
 /** Optional features the engine uses when the adapter has them. */
@@ -35,7 +38,7 @@ const RAISED_LIMITS = [
 ] as const;
 
 export async function acquireRuntime(opts: AcquireOptions = {}): Promise<Runtime> {
-  const runtimeOptions: RuntimeOptions = { sleepBeforeWaits: opts.sleepBeforeWaits, waitThrottle: opts.waitThrottle, maxDispatchesPerSubmit: opts.maxDispatchesPerSubmit };
+  const runtimeOptions: RuntimeOptions = { sleepBeforeWaits: opts.sleepBeforeWaits, waitThrottle: opts.waitThrottle, maxDispatchesPerSubmit: opts.maxDispatchesPerSubmit, flags: opts.flags };
   if (opts.device) return new Runtime(opts.device, runtimeOptions);
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
   if (!gpu) {

@@ -2,7 +2,8 @@ import { DeviceError } from '../errors.js';
 import { BindGroupCache, boundSize } from './bind-groups.js';
 import { BufferPool, type PoolStats } from './buffer-pool.js';
 import type { BufferRange, Kernel, Workgroups } from './kernel.js';
-import { SettleEstimator, type WaitKind, type WaitThrottle } from './settle.js';
+import { buildProfile, checkFlags, parseFlags, type DeviceProfile, type ProfileFlags } from './policy.js';
+import { SettleEstimator, waitStrategy, type WaitKind, type WaitThrottle } from './settle.js';
 
 /** What the adapter says about itself, plus whether it runs on the CPU. */
 export interface AdapterDescription {
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   sleepBeforeWaits?: boolean;
   /** On CPU adapters, wraps every wait on the GPU (initNode's throttles dawn.node's polling: settle.ts). */
   waitThrottle?: WaitThrottle;
+  /** Device-profile overrides (runtime/policy.ts), as entries or "matmul=tiled,…"; initNode adds BAMGPU_FLAGS under them. */
+  flags?: ProfileFlags | string;
 }
 
 /** Uniform slots are this far apart: WebGPU's minUniformBufferOffsetAlignment is at most 256. */
@@ -131,9 +134,13 @@ export class Runtime {
   private readonly errors: string[] = [];
   /** How long to sleep before a wait on CPU adapters, instead of letting dawn.node busy-poll a GPU core. */
   private readonly settler = new SettleEstimator();
-  private readonly waitThrottle: WaitThrottle | null;
-  /** Whether waits sleep first: RuntimeOptions.sleepBeforeWaits, on a CPU adapter. */
-  readonly sleepsBeforeWaits: boolean;
+  private readonly givenThrottle: WaitThrottle | null;
+  /** The throttle waits run in, if the wait strategy uses it. */
+  private waitThrottle: WaitThrottle | null = null;
+  /** RuntimeOptions.sleepBeforeWaits: the binding polls while waits are pending. */
+  private readonly bindingPolls: boolean;
+  private sleeps = false;
+  private current: DeviceProfile;
   private dispatchesSinceRead = 0;
   /** Hash of the dispatches since the last wait (mixDispatch). */
   private workHash = WORK_HASH_SEED;
@@ -150,8 +157,11 @@ export class Runtime {
     this.hasTimestamps = device.features.has('timestamp-query');
     this.limits = device.limits;
     this.maxDispatchesPerSubmit = options.maxDispatchesPerSubmit ?? 512;
-    this.sleepsBeforeWaits = (options.sleepBeforeWaits ?? false) && this.adapter.isCPU;
-    this.waitThrottle = this.adapter.isCPU ? (options.waitThrottle ?? null) : null;
+    this.bindingPolls = options.sleepBeforeWaits ?? false;
+    this.givenThrottle = options.waitThrottle ?? null;
+    const flags = options.flags ?? {};
+    this.current = buildProfile(this.adapter.isCPU, typeof flags === 'string' ? parseFlags(flags, 'RuntimeOptions.flags') : checkFlags(flags));
+    this.applyWaitStrategy();
     this.bindGroups = new BindGroupCache(options.bindGroupCacheSize ?? BIND_GROUP_CACHE_SIZE);
     this.paramsLayout = device.createBindGroupLayout({
       label: 'params',
@@ -167,6 +177,47 @@ export class Runtime {
     device.addEventListener('uncapturederror', (ev) => {
       this.errors.push((ev as GPUUncapturedErrorEvent).error.message);
     });
+  }
+
+  /** Whether waits sleep first (the profile's wait strategy: settle.ts waitStrategy). */
+  get sleepsBeforeWaits(): boolean {
+    return this.sleeps;
+  }
+
+  /** Every per-adapter choice (runtime/policy.ts): kernel variants, layouts, the wait strategy. */
+  get profile(): DeviceProfile {
+    return this.current;
+  }
+
+  /**
+   * Runs `fn` with `flags` applied over the profile, then restores it (after
+   * the promise settles, if `fn` returns one). Tests force each variant so;
+   * work recorded meanwhile, gradients included, follows the overrides.
+   */
+  withProfile<T>(flags: ProfileFlags, fn: () => T): T {
+    const saved = this.current;
+    this.current = buildProfile(this.adapter.isCPU, { ...saved, ...checkFlags(flags) });
+    this.applyWaitStrategy();
+    const restore = () => {
+      this.current = saved;
+      this.applyWaitStrategy();
+    };
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      restore();
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(restore) as T;
+    restore();
+    return result;
+  }
+
+  private applyWaitStrategy(): void {
+    const strategy = waitStrategy(this.current, this.bindingPolls);
+    this.sleeps = strategy === 'sleep';
+    this.waitThrottle = strategy === 'plain' ? null : this.givenThrottle;
   }
 
   /** Throws if the device is gone or a GPU error was reported since the last check. */
@@ -379,7 +430,7 @@ export class Runtime {
     pass.dispatchWorkgroups(x, y, z);
     this.dispatchesSinceRead++;
     // Only waits that sleep use the signature (settle.ts): no hashing on GPUs.
-    if (this.sleepsBeforeWaits) this.workHash = mixDispatch(this.workHash, id, x, y, z);
+    if (this.sleeps) this.workHash = mixDispatch(this.workHash, id, x, y, z);
     if (++this.dispatches >= this.maxDispatchesPerSubmit) this.flush();
   }
 
@@ -488,7 +539,7 @@ export class Runtime {
    */
   private async waitFor(kind: WaitKind, wait: () => Promise<unknown>): Promise<void> {
     // Nothing dispatched since the last wait: nothing worth sleeping on or learning from.
-    const work = this.dispatchesSinceRead > 0 && this.sleepsBeforeWaits ? `${this.dispatchesSinceRead}:${this.workHash >>> 0}` : null;
+    const work = this.dispatchesSinceRead > 0 && this.sleeps ? `${this.dispatchesSinceRead}:${this.workHash >>> 0}` : null;
     this.dispatchesSinceRead = 0;
     this.workHash = WORK_HASH_SEED;
     this.flush();

@@ -5,6 +5,7 @@
  */
 
 import { setMostRecent } from './lru.js';
+import type { DeviceProfile } from './policy.js';
 
 /** Wraps a wait on the GPU (e.g. throttles the binding's polls); `wait` makes the pending promise and must be called inside. */
 export interface WaitThrottle {
@@ -19,6 +20,13 @@ export const SETTLE_MAX_MS = 10_000;
 export const SLEEP_SHARE = 0.8;
 /** Kinds and work signatures remembered (least recently used dropped). */
 const MAX_KEYS = 64;
+
+/** The profile's `wait` entry; auto: CPU adapters 'sleep' where the binding polls (dawn.node), else 'throttle'; GPUs 'plain'. */
+export function waitStrategy(p: DeviceProfile, bindingPolls: boolean): 'sleep' | 'throttle' | 'plain' {
+  if (p.wait !== 'auto') return p.wait;
+  if (p.adapterClass === 'gpu') return 'plain';
+  return bindingPolls ? 'sleep' : 'throttle';
+}
 
 /** A wait for the queue (sync) or for a buffer map (read, which adds a copy). */
 export type WaitKind = 'sync' | 'read';

@@ -1,4 +1,4 @@
-import { DeviceError } from '../errors.js';
+import { DeviceError, INIT_HINT } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 /**
@@ -12,18 +12,33 @@ interface Disposable {
 }
 
 let defaultRuntime: Runtime | null = null;
+let apiComplete = false;
 let gradEnabled = true;
 const scopes: Set<Disposable>[] = [];
 let liveTensors = 0;
 
+/** init.ts's module calls this once it has installed the op methods and the tape's gradient math. */
+export function markTensorApiComplete(): void {
+  apiComplete = true;
+}
+
+/**
+ * Throws unless init()'s module has run. It completes the tensor API
+ * (t.add …, backward's gradient sums); a program can miss it by importing
+ * core's files by path, or from a bundle that dropped init.js because it
+ * never calls init(). Checked wherever a runtime starts making tensors.
+ */
+export function requireTensorApi(): void {
+  if (!apiComplete) throw new Error(`the tensor API is incomplete (no op methods or gradient math): ${INIT_HINT}; it completes the API, and init({ device }) wraps a device you made`);
+}
+
 export function setDefaultRuntime(rt: Runtime | null): void {
+  if (rt) requireTensorApi();
   defaultRuntime = rt;
 }
 
 export function getDefaultRuntime(): Runtime {
-  if (!defaultRuntime) {
-    throw new DeviceError('no GPU runtime: call `await init()` (browsers) or `await initNode()` from "@bamgpu/core/node" first');
-  }
+  if (!defaultRuntime) throw new DeviceError(`no GPU runtime: ${INIT_HINT}`);
   return defaultRuntime;
 }
 

@@ -14,7 +14,7 @@
  * No test-framework imports: the same cases run under vitest (Node/Dawn)
  * and in the browser suite (test/browser), which both call checkOp.
  */
-import { getDefaultRuntime, tensor, type Tensor, scope } from '@bamgpu/core';
+import { Mulberry32, getDefaultRuntime, tensor, type ProfileFlags, type Tensor, scope } from '@bamgpu/core';
 import { type Nd, nd, size } from './nd.js';
 
 export interface InputSpec {
@@ -51,21 +51,20 @@ export interface OpCase {
   requires?: readonly ('shader-f16' | 'subgroups')[];
   /** Finite-difference step (default 1e-6). */
   h?: number;
+  /**
+   * Device-profile entries pinned for the whole case, forward and backward
+   * (Runtime.withProfile): how a case forces a kernel variant or layout.
+   */
+  profile?: ProfileFlags;
 }
 
 /** Per op: how many cases ran, and how many of them also checked gradients. */
 export const covered = new Map<string, { cases: number; gradCases: number }>();
 
-/** Deterministic uniform numbers (mulberry32). */
+/** Deterministic uniform numbers: the Mulberry32 stream, as the trainer's data order uses. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Mulberry32(seed);
+  return () => rng.uniform();
 }
 
 function hashLabel(s: string): number {
@@ -138,7 +137,7 @@ export async function checkOp(c: OpCase): Promise<void> {
   const rtol = c.rtol ?? 1e-5;
   const gradWanted = c.inputs.map((s) => !c.noGrad && (s.grad ?? (s.dtype ?? 'float32') !== 'int32'));
 
-  await scope(async () => {
+  await getDefaultRuntime().withProfile(c.profile ?? {}, () => scope(async () => {
     const ts = xs.map((x, i) =>
       tensor(c.inputs[i].dtype === 'int32' ? Int32Array.from(x.data) : Float32Array.from(x.data), x.shape, {
         dtype: c.inputs[i].dtype ?? 'float32',
@@ -178,7 +177,7 @@ export async function checkOp(c: OpCase): Promise<void> {
       const tol = c.gradTol ?? 1e-4;
       expectClose(await g.data(), numeric, tol, `${c.label}: d/d input ${i}`, tol * maxAbs(numeric));
     }
-  });
+  }));
   const gradChecked = gradWanted.some(Boolean);
   for (const op of c.ops) {
     const prev = covered.get(op) ?? { cases: 0, gradCases: 0 };

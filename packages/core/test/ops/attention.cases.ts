@@ -56,16 +56,15 @@ export function attentionRef(q: Nd, k: Nd, v: Nd, o: RefOptions = {}): Nd {
   return nd([b, h, tq, dv], out);
 }
 
-type Impl = { label: string; opts: Pick<bg.AttentionOptions, 'impl' | 'variant'> };
-
-/** The subgroup variant where the device has subgroups, else the plain rows variant again. */
-const subgroupOrRows = (): bg.AttentionVariant => (bg.getDefaultRuntime().device.features.has('subgroups' as GPUFeatureName) ? 'subgroup' : 'rows');
+/** A pinned implementation (and fused layout); the subgroup layout needs the adapter's subgroups (skipped, listed, where it lacks them). */
+type Impl = { label: string; pin: Pick<OpCase, 'profile' | 'requires'> };
 
 const IMPLS: Impl[] = [
-  { label: 'composed', opts: { impl: 'composed' } },
-  { label: 'fused rows', opts: { impl: 'fused', variant: 'rows' } },
-  { label: 'fused subgroup', opts: { impl: 'fused', get variant() { return subgroupOrRows(); } } },
-  { label: 'fused tiled', opts: { impl: 'fused', variant: 'tiled' } },
+  { label: 'composed', pin: { profile: { attention: 'composed' } } },
+  ...bg.pinnedValues('attentionKernel').map((attentionKernel): Impl => ({
+    label: `fused ${attentionKernel}`,
+    pin: { profile: { attention: 'fused', attentionKernel }, ...(attentionKernel === 'subgroup' ? { requires: ['subgroups'] as const } : {}) },
+  })),
 ];
 
 /** Key mask [b, tk] whose row r has its last `pad[r]` keys padded. */
@@ -73,13 +72,13 @@ function padMask(tk: number, pad: number[]): number[] {
   return pad.flatMap((n) => Array.from({ length: tk }, (_, j) => (j < tk - n ? 1 : 0)));
 }
 
-function casesFor({ label, opts }: Impl): OpCase[] {
-  return [
+function casesFor({ label, pin }: Impl): OpCase[] {
+  const cases: OpCase[] = [
     {
       ops: ['attention'],
       label: `attention (${label}) with key padding mask, Tq ≠ Tk`,
       inputs: [{ shape: [2, 2, 3, 4] }, { shape: [2, 2, 5, 4] }, { shape: [2, 2, 5, 4] }, { shape: [2, 5], dtype: 'int32', data: padMask(5, [0, 3]) }],
-      run: (q, k, v, m) => bg.attention(q, k, v, { ...opts, keyMask: m }),
+      run: (q, k, v, m) => bg.attention(q, k, v, { keyMask: m }),
       ref: (q, k, v, m) => attentionRef(q, k, v, { mask: m }),
       rtol: 1e-4,
     },
@@ -87,7 +86,7 @@ function casesFor({ label, opts }: Impl): OpCase[] {
       ops: ['attention'],
       label: `attention (${label}) T=37 past the tiles, odd head dim 12`,
       inputs: [{ shape: [1, 2, 37, 12] }, { shape: [1, 2, 37, 12] }, { shape: [1, 2, 37, 12] }],
-      run: (q, k, v) => bg.attention(q, k, v, opts),
+      run: (q, k, v) => bg.attention(q, k, v),
       ref: (q, k, v) => attentionRef(q, k, v),
       rtol: 1e-4,
     },
@@ -95,7 +94,7 @@ function casesFor({ label, opts }: Impl): OpCase[] {
       ops: ['attention'],
       label: `attention (${label}) head dim 36, Tq=67 > Tk=9 (two workgroups of queries), float mask, scale 0.3`,
       inputs: [{ shape: [1, 1, 67, 36], range: [-1, 1] }, { shape: [1, 1, 9, 36], range: [-1, 1] }, { shape: [1, 1, 9, 36] }, { shape: [1, 9], data: padMask(9, [2]), grad: false }],
-      run: (q, k, v, m) => bg.attention(q, k, v, { ...opts, keyMask: m, scale: 0.3 }),
+      run: (q, k, v, m) => bg.attention(q, k, v, { keyMask: m, scale: 0.3 }),
       ref: (q, k, v, m) => attentionRef(q, k, v, { mask: m, scale: 0.3 }),
       rtol: 1e-4,
     },
@@ -103,11 +102,12 @@ function casesFor({ label, opts }: Impl): OpCase[] {
       ops: ['attention'],
       label: `attention (${label}) dropout 0.3 with mask: the counter-RNG mask, same in backward`,
       inputs: [{ shape: [2, 3, 9, 12] }, { shape: [2, 3, 21, 12] }, { shape: [2, 3, 21, 12] }, { shape: [2, 21], dtype: 'int32', data: padMask(21, [4, 0]) }],
-      run: (q, k, v, m) => bg.attention(q, k, v, { ...opts, keyMask: m, dropout: 0.3, generator: new Generator(77) }),
+      run: (q, k, v, m) => bg.attention(q, k, v, { keyMask: m, dropout: 0.3, generator: new Generator(77) }),
       ref: (q, k, v, m) => attentionRef(q, k, v, { mask: m, drop: { p: 0.3, seed: 77 } }),
       rtol: 1e-4,
     },
   ];
+  return cases.map((c) => ({ ...c, ...pin }));
 }
 
 export const attentionCases: OpCase[] = [

@@ -164,4 +164,11 @@ export const elementwiseCases: OpCase[] = [
     run: (x, m) => bg.maskedFill(x, m, -7),
     ref: (x, m) => mapN([x, m], (v, mv) => (mv !== 0 ? -7 : v)),
   },
+  // Both elementwise layouts on every adapter, the profile's vec4 entry pinned (auto: vec4 on CPU adapters
+  // only): a row broadcast read as vec4, a column splat, a unary op; the gradients' column sums follow it too.
+  ...bg.pinnedValues('vec4').flatMap((vec4): OpCase[] => [
+    { ops: ['add'], label: `add [3,8]∘[8] vec4 ${vec4}`, inputs: [{ shape: [3, 8] }, { shape: [8] }], run: (a, b) => bg.add(a, b), ref: (a, b) => mapN([a, b], (x, y) => x + y), profile: { vec4 } },
+    { ops: ['mul'], label: `mul [2,12]∘[2,1] vec4 ${vec4}`, inputs: [{ shape: [2, 12] }, { shape: [2, 1] }], run: (a, b) => bg.mul(a, b), ref: (a, b) => mapN([a, b], (x, y) => x * y), profile: { vec4 } },
+    { ops: ['gelu'], label: `gelu [4,16] vec4 ${vec4}`, inputs: [{ shape: [4, 16], range: [-6, 6] }], run: bg.gelu, ref: (x) => mapN([x], geluRef), profile: { vec4 } },
+  ]),
 ];

@@ -1,5 +1,4 @@
 import * as bg from '@bamgpu/core';
-import { MATMUL_VARIANTS, type MatmulVariant } from '../../src/kernels/matmul.js';
 import type { OpCase } from '../helpers/check.js';
 import { erfc, mapN, matmulRef, nd, type Nd } from '../helpers/nd.js';
 
@@ -9,8 +8,8 @@ import { erfc, mapN, matmulRef, nd, type Nd } from '../helpers/nd.js';
  * K not a multiple of any K step (16, 32, 4); then the fused epilogue with
  * gradient checks, split-K with several chunks, and the f16 path.
  */
-const variants = MATMUL_VARIANTS;
-type Variant = MatmulVariant;
+const variants = bg.pinnedValues('matmul');
+type Variant = bg.MatmulVariant;
 
 interface MM {
   a: number[];
@@ -53,7 +52,8 @@ const productCases: OpCase[] = variants.flatMap((variant) =>
       ops: ['matmul'],
       label: `matmul ${variant} ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)}${s.transB ? 'ᵀ' : ''}`,
       inputs: [{ shape: s.a }, { shape: s.b }],
-      run: (a, b) => bg.matmul(a, b, { transA: s.transA, transB: s.transB, variant }),
+      run: (a, b) => bg.matmul(a, b, { transA: s.transA, transB: s.transB }),
+      profile: { matmul: variant },
       ref: (a, b) => matmulRef(a, b, s.transA, s.transB),
       rtol: 1e-4,
       noGrad: s.grad === false,
@@ -107,8 +107,9 @@ function epilogueCase(variant: Variant, e: Epi): OpCase {
     run: (a, b, ...rest) => {
       const bias = e.bias ? rest.shift() : undefined;
       const residual = e.residual ? rest.shift() : undefined;
-      return bg.matmul(a, b, { transA: e.transA, transB: e.transB, alpha: e.alpha, bias, activation: e.gelu ? 'gelu' : undefined, residual, variant });
+      return bg.matmul(a, b, { transA: e.transA, transB: e.transB, alpha: e.alpha, bias, activation: e.gelu ? 'gelu' : undefined, residual });
     },
+    profile: { matmul: variant },
     ref: (a, b, ...rest) => {
       let z = matmulRef(a, b, e.transA, e.transB);
       if (e.alpha !== undefined) z = mapN([z], (x) => x * Math.fround(e.alpha!));
@@ -136,19 +137,21 @@ const epilogueCases: OpCase[] = variants.flatMap((v) => epiloguesFor(v).map((e) 
 
 // ---------- split-K with several chunks (K above the minimum chunk) ----------
 
-const splitCases: OpCase[] = [
+// Each kernel for the partial products (the profile's splitkPartials; auto: blocked on CPU adapters, tiled on GPUs).
+const splitCases: OpCase[] = bg.pinnedValues('splitkPartials').flatMap((splitkPartials) => [
   { a: [700, 6], b: [700, 5], transA: true, alpha: 1 },
   // The reduction applies the epilogue, so the partials must stay unscaled.
   { a: [2, 3, 530], b: [530, 7], alpha: 0.125 },
-].map((s) => ({
+].map((s): OpCase => ({
   ops: ['matmul'],
-  label: `matmul splitk long K ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)}${s.alpha !== 1 ? ` × ${s.alpha}` : ''} + bias, gelu`,
+  label: `matmul splitk long K ${fmt(s.a)}${s.transA ? 'ᵀ' : ''}·${fmt(s.b)}${s.alpha !== 1 ? ` × ${s.alpha}` : ''} + bias, gelu, ${splitkPartials} partials`,
   inputs: [{ shape: s.a }, { shape: s.b }, { shape: [s.b[1]] }],
-  run: (a: bg.Tensor, b: bg.Tensor, bias: bg.Tensor) => bg.matmul(a, b, { transA: s.transA, alpha: s.alpha, bias, activation: 'gelu', variant: 'splitk' }),
+  run: (a: bg.Tensor, b: bg.Tensor, bias: bg.Tensor) => bg.matmul(a, b, { transA: s.transA, alpha: s.alpha, bias, activation: 'gelu' }),
+  profile: { matmul: 'splitk', splitkPartials },
   ref: (a: Nd, b: Nd, bias: Nd) => mapN([addRows(mapN([matmulRef(a, b, s.transA)], (x) => x * s.alpha), bias)], geluRef),
   rtol: 1e-4,
   noGrad: true,
-}));
+})));
 
 // ---------- f16 storage, f32 accumulation ----------
 
@@ -170,9 +173,10 @@ const f16Cases: OpCase[] = variants.filter((v) => v !== 'tiled-wide').flatMap((v
       inputs: [{ shape: s.a }, { shape: s.b }, { shape: [s.transB ? s.b[s.b.length - 2] : s.b[s.b.length - 1]] }],
       run: (a, b, bias) => {
         const dt = 'float16';
-        const y = bg.matmul(bg.cast(a, dt), bg.cast(b, dt), { transA: s.transA, transB: s.transB, bias: bg.cast(bias, dt), variant });
+        const y = bg.matmul(bg.cast(a, dt), bg.cast(b, dt), { transA: s.transA, transB: s.transB, bias: bg.cast(bias, dt) });
         return bg.cast(y, 'float32');
       },
+      profile: { matmul: variant },
       ref: (a, b, bias) => roundF16(addRows(matmulRef(roundF16(a), roundF16(b), s.transA, s.transB), roundF16(bias))),
       rtol: 2e-3,
       noGrad: true,
@@ -188,8 +192,9 @@ const shortSplitF16: OpCase = {
   inputs: [{ shape: [3, 5] }, { shape: [5, 4] }, { shape: [4] }],
   run: (a, b, bias) => {
     const dt = 'float16';
-    return bg.cast(bg.matmul(bg.cast(a, dt), bg.cast(b, dt), { bias: bg.cast(bias, dt), variant: 'splitk' }), 'float32');
+    return bg.cast(bg.matmul(bg.cast(a, dt), bg.cast(b, dt), { bias: bg.cast(bias, dt) }), 'float32');
   },
+  profile: { matmul: 'splitk' },
   ref: (a, b, bias) => roundF16(addRows(matmulRef(roundF16(a), roundF16(b)), roundF16(bias))),
   rtol: 2e-3,
   noGrad: true,

@@ -2,9 +2,9 @@ import * as bg from '@bamgpu/core';
 import type { OpCase } from '../helpers/check.js';
 import { logSoftmaxRow, mapN, nd, permuteRef, reduceAxes, rows, softmaxRow, sumOf, type Nd } from '../helpers/nd.js';
 
-const rowVariants = ['thread', 'subgroup', 'workgroup'] as const;
-/** The subgroup layout needs the adapter's subgroups (SwiftShader in Chromium has none: skipped there, listed). */
-const rowRequires = (v: (typeof rowVariants)[number]) => (v === 'subgroup' ? { requires: ['subgroups'] as const } : {});
+const rowVariants = bg.pinnedValues('rows');
+/** The profile pinning a row layout; the subgroup layout needs the adapter's subgroups (SwiftShader in Chromium has none: skipped there, listed). */
+const rowRequires = (v: bg.RowVariant) => ({ profile: { rows: v }, ...(v === 'subgroup' ? { requires: ['subgroups'] as const } : {}) });
 
 function layerNormRef(x: Nd, w: Nd, b: Nd, eps: number): Nd {
   const n = x.shape[x.shape.length - 1];
@@ -42,7 +42,7 @@ export const nnCases: OpCase[] = [
         ops: ['softmax'],
         label: `softmax ${JSON.stringify(shape)} ${variant}`,
         inputs: [{ shape, range: [-6, 6] }],
-        run: (x) => bg.softmax(x, -1, { variant }),
+        run: (x) => bg.softmax(x, -1),
         ...rowRequires(variant),
         ref: (x) => rows(x, softmaxRow),
         rtol: 1e-4,
@@ -52,7 +52,7 @@ export const nnCases: OpCase[] = [
         ops: ['logSoftmax'],
         label: `logSoftmax ${JSON.stringify(shape)} ${variant}`,
         inputs: [{ shape, range: [-6, 6] }],
-        run: (x) => bg.logSoftmax(x, -1, { variant }),
+        run: (x) => bg.logSoftmax(x, -1),
         ...rowRequires(variant),
         ref: (x) => rows(x, logSoftmaxRow),
         rtol: 1e-4,
@@ -62,7 +62,7 @@ export const nnCases: OpCase[] = [
         ops: ['layerNorm'],
         label: `layerNorm ${JSON.stringify(shape)} ${variant}`,
         inputs: [{ shape, range: [-3, 5] }, { shape: [shape[shape.length - 1]] }, { shape: [shape[shape.length - 1]] }],
-        run: (x, w, b) => bg.layerNorm(x, w, b, 1e-5, { variant }),
+        run: (x, w, b) => bg.layerNorm(x, w, b, 1e-5),
         ...rowRequires(variant),
         ref: (x, w, b) => layerNormRef(x, w, b, 1e-5),
         rtol: 1e-4,
@@ -77,7 +77,8 @@ export const nnCases: OpCase[] = [
     ops: [op],
     label: `${op} [2,1040] subgroup, streamed rows`,
     inputs: op === 'layerNorm' ? [{ shape: [2, 1040], range: [-3, 5] }, { shape: [1040] }, { shape: [1040] }] : [{ shape: [2, 1040], range: [-6, 6] }],
-    run: (x, w, b) => (op === 'layerNorm' ? bg.layerNorm(x, w, b, 1e-5, { variant: 'subgroup' }) : bg[op](x, -1, { variant: 'subgroup' })),
+    run: (x, w, b) => (op === 'layerNorm' ? bg.layerNorm(x, w, b, 1e-5) : bg[op](x, -1)),
+    profile: { rows: 'subgroup' },
     ref: (x, w, b) => (op === 'layerNorm' ? layerNormRef(x, w, b, 1e-5) : rows(x, op === 'softmax' ? softmaxRow : logSoftmaxRow)),
     rtol: 1e-4,
     requires: ['subgroups'],
@@ -91,7 +92,8 @@ export const nnCases: OpCase[] = [
         ops: ['softmax'],
         label: `softmax f16 [19,12] ${variant}`,
         inputs: [{ shape: [19, 12], range: [-6, 6] }],
-        run: (x) => bg.cast(bg.softmax(bg.cast(x, 'float16'), -1, { variant }), 'float32'),
+        run: (x) => bg.cast(bg.softmax(bg.cast(x, 'float16'), -1), 'float32'),
+        profile: { rows: variant },
         ref: (x) => f16(rows(f16(x), softmaxRow)),
         rtol: 2e-3,
         atol: 1e-4,
@@ -102,7 +104,8 @@ export const nnCases: OpCase[] = [
         ops: ['layerNorm'],
         label: `layerNorm f16 [19,12] ${variant}`,
         inputs: [{ shape: [19, 12], range: [-3, 5] }, { shape: [12] }, { shape: [12] }],
-        run: (x, w, b) => bg.cast(bg.layerNorm(bg.cast(x, 'float16'), bg.cast(w, 'float16'), bg.cast(b, 'float16'), 1e-5, { variant }), 'float32'),
+        run: (x, w, b) => bg.cast(bg.layerNorm(bg.cast(x, 'float16'), bg.cast(w, 'float16'), bg.cast(b, 'float16'), 1e-5), 'float32'),
+        profile: { rows: variant },
         ref: (x, w, b) => f16(layerNormRef(f16(x), f16(w), f16(b), 1e-5)),
         rtol: 2e-3,
         atol: 2e-3,
@@ -127,7 +130,7 @@ export const nnCases: OpCase[] = [
       ops: ['layerNorm'],
       label: `layerNorm rows far from zero [5,${n}] ${variant}`,
       inputs: [{ shape: [5, n], range: [999, 1001] }, { shape: [n] }, { shape: [n] }],
-      run: (x, w, b) => bg.layerNorm(x, w, b, 1e-12, { variant }),
+      run: (x, w, b) => bg.layerNorm(x, w, b, 1e-12),
       ...rowRequires(variant),
       ref: (x, w, b) => layerNormRef(x, w, b, 1e-12),
       // The inputs' f32 ulp (6e-5 at 1000) over σ bounds what any f32 kernel can reach.

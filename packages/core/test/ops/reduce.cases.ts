@@ -2,8 +2,7 @@ import * as bg from '@bamgpu/core';
 import type { OpCase } from '../helpers/check.js';
 import { mapN, reduceAxes, sumOf, type Nd } from '../helpers/nd.js';
 
-type Variant = 'thread' | 'workgroup';
-const variants: Variant[] = ['thread', 'workgroup'];
+const variants = bg.pinnedValues('reduce');
 
 const axesCases: { shape: number[]; dims?: number[]; keepdim?: boolean; grad?: boolean }[] = [
   { shape: [5, 7], dims: [1] },
@@ -25,7 +24,7 @@ const allAxes = (x: Nd, dims?: number[]) => dims ?? x.shape.map((_, i) => i);
 export const reduceCases: OpCase[] = variants.flatMap((variant) =>
   axesCases.flatMap(({ shape, dims, keepdim, grad }) => {
     const tag = `${JSON.stringify(shape)} dims=${dims ? JSON.stringify(dims) : 'all'}${keepdim ? ' keepdim' : ''} ${variant}`;
-    const opts = { keepdim, variant };
+    const opts = { keepdim };
     const big = grad === false;
     const cases: OpCase[] = [
       {
@@ -84,14 +83,14 @@ export const reduceCases: OpCase[] = variants.flatMap((variant) =>
         },
       );
     }
-    return cases;
+    return cases.map((c): OpCase => ({ ...c, profile: { reduce: variant } }));
   }),
 ).concat([
   {
     ops: ['argmax'],
     label: 'argmax picks the first of tied maxima (both variants)',
     inputs: [{ shape: [2, 600], data: Array.from({ length: 1200 }, (_, i) => (i % 600 === 17 || i % 600 === 400 || i % 600 === 599 ? 5 : (i % 7) - 3)) }],
-    run: (x) => bg.concat([bg.argmax(x, 1, { variant: 'thread' }), bg.argmax(x, 1, { variant: 'workgroup' })]).cast('float32'),
+    run: (x) => bg.concat(variants.map((reduce) => bg.getDefaultRuntime().withProfile({ reduce }, () => bg.argmax(x, 1)))).cast('float32'),
     ref: () => ({ shape: [4], data: Float64Array.from([17, 17, 17, 17]) }),
     noGrad: true,
   },
@@ -107,9 +106,19 @@ export const reduceCases: OpCase[] = variants.flatMap((variant) =>
     ops: ['sum'],
     label: 'sum of 1e5 values stays accurate (Kahan / tree)',
     inputs: [{ shape: [100000], range: [0, 1] }],
-    run: (x) => bg.concat([bg.sum(x, undefined, { variant: 'thread' }).reshape([1]), bg.sum(x, undefined, { variant: 'workgroup' }).reshape([1])]),
+    run: (x) => bg.concat(variants.map((reduce) => bg.getDefaultRuntime().withProfile({ reduce }, () => bg.sum(x).reshape([1])))),
     ref: (x) => mapN([reduceAxes(x, [0], sumOf, true), { shape: [2], data: new Float64Array(2) }], (a) => a),
     rtol: 1e-5,
     noGrad: true,
   },
+  // Column sums with the profile's vec4 entry pinned both ways (auto: vec4 on CPU adapters only).
+  ...bg.pinnedValues('vec4').map((vec4): OpCase => ({
+    ops: ['sum'],
+    label: `sum [7,12] dims=[0] vec4 ${vec4}`,
+    inputs: [{ shape: [7, 12] }],
+    run: (x) => bg.sum(x, [0]),
+    ref: (x) => reduceAxes(x, [0], sumOf),
+    rtol: 1e-4,
+    profile: { vec4 },
+  })),
 ]);

@@ -90,4 +90,9 @@ export const shapeCases: OpCase[] = [
     run: (x) => bg.clone(x),
     ref: (x) => nd(x.shape, x.data),
   },
+  // The vec4 copies with the profile's vec4 entry pinned both ways, so both layouts run on every adapter.
+  ...bg.pinnedValues('vec4').flatMap((vec4): OpCase[] => [
+    { ops: ['permute'], label: `permute [2,3,5,8] (0,2,1,3) vec4 ${vec4}`, inputs: [{ shape: [2, 3, 5, 8] }], run: (x) => bg.permute(x, [0, 2, 1, 3]), ref: (x) => permuteRef(x, [0, 2, 1, 3]), profile: { vec4 } },
+    { ops: ['slice'], label: `slice [6,16] columns 4…12 vec4 ${vec4}`, inputs: [{ shape: [6, 16] }], run: (x) => bg.slice(x, [1, 4], [5, 12]), ref: (x) => sliceRef(x, [1, 4], [4, 8]), profile: { vec4 } },
+  ]),
 ];

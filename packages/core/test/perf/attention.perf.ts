@@ -13,7 +13,7 @@
  * does; `plain` has neither. `fused` is the default variant for the adapter;
  * a list of variants times those too.
  */
-import { Generator, attention, tensor, type AttentionOptions, type AttentionVariant, type Tensor } from '../../src/index.js';
+import { Generator, attention, checkFlags, tensor, type AttentionOptions, type ProfileFlags, type Tensor } from '../../src/index.js';
 import { initNode } from '../../src/node.js';
 
 const H = 12;
@@ -40,11 +40,11 @@ function random(shape: number[], requiresGrad: boolean): Tensor {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const impls: { name: string; opts: AttentionOptions }[] = [
-  { name: 'composed', opts: { impl: 'composed' } },
-  { name: 'fused', opts: { impl: 'fused' } },
+const impls: { name: string; pin: ProfileFlags }[] = [
+  { name: 'composed', pin: { attention: 'composed' } },
+  { name: 'fused', pin: { attention: 'fused' } },
   // Extra fused variants to time, e.g. `rows,tiled`.
-  ...(args[4] ? args[4].split(',') : []).map((v) => ({ name: `fused ${v}`, opts: { impl: 'fused', variant: v as AttentionVariant } as AttentionOptions })),
+  ...(args[4] ? args[4].split(',') : []).map((v) => ({ name: `fused ${v}`, pin: checkFlags({ attention: 'fused', attentionKernel: v }) })),
 ];
 
 for (const b of batches) {
@@ -59,12 +59,14 @@ for (const b of batches) {
     const times = impls.map(() => [] as number[]);
     for (let r = 0; r <= reps; r++) {
       for (const [n, impl] of impls.entries()) {
-        const opts: AttentionOptions = { ...impl.opts, ...(mode === 'bert' ? { keyMask: mask, dropout: 0.1, generator: new Generator(5) } : {}) };
-        const { gpuMs, wallMs } = await rt.timeGPU(() => {
-          const o = attention(q, k, v, opts);
-          o.backward(g);
-          o.dispose();
-        });
+        const opts: AttentionOptions = mode === 'bert' ? { keyMask: mask, dropout: 0.1, generator: new Generator(5) } : {};
+        const { gpuMs, wallMs } = await rt.timeGPU(() =>
+          rt.withProfile(impl.pin, () => {
+            const o = attention(q, k, v, opts);
+            o.backward(g);
+            o.dispose();
+          }),
+        );
         for (const x of [q, k, v]) {
           x.grad?.dispose();
           x.grad = null;

@@ -9,9 +9,8 @@
  * Mesa's on-disk cache serves repeated runs.
  */
 import { test } from 'vitest';
-import { matmul, randn } from '@bamgpu/core';
+import { checkFlags, getDefaultRuntime, matmul, randn } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
-import type { MatmulVariant } from '../../src/kernels/matmul.js';
 
 test('matmul first-call cost', async () => {
   await initNode();
@@ -22,7 +21,7 @@ test('matmul first-call cost', async () => {
     const a = randn([5, 5]);
     const b = randn([5, 5]);
     const t0 = performance.now();
-    const y = matmul(a, b, { ...opts, variant: variant as MatmulVariant });
+    const y = getDefaultRuntime().withProfile(checkFlags({ matmul: variant }), () => matmul(a, b, opts));
     await y.data();
     console.log(`${item.padEnd(16)} first call ${(performance.now() - t0).toFixed(0)} ms`);
     for (const t of [a, b, y]) t.dispose();

@@ -110,7 +110,7 @@ test('matmul variants', async () => {
     const b: Tensor = randn(s.b);
     const f = flops(s);
     for (const variant of variants) {
-      const run = () => matmul(a, b, { transA: s.transA, transB: s.transB, variant }).dispose();
+      const run = () => rt.withProfile({ matmul: variant }, () => matmul(a, b, { transA: s.transA, transB: s.transB }).dispose());
       const p0 = rt.pipelineStats().ms;
       await rt.timeGPU(run); // compile + warm up
       const compileMs = rt.pipelineStats().ms - p0;

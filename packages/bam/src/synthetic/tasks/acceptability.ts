@@ -16,7 +16,7 @@ import { selectionalViolations, satisfiesObject, satisfiesSubject } from '../cla
 import { ADJECTIVES, VERBS } from '../lexicon.js';
 import { determinerWord, finishSentence, renderClause, renderNounPhrase, renderVerbGroup } from '../render.js';
 import { DEFAULT_CLAUSE_OPTIONS, buildClause, pickNoun, sampleClause } from '../sample.js';
-import type { Rng } from '../prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import type { GeneratedItem, TaskDefinition } from '../task-definition.js';
 import { CLASSIFICATION_FLIP_RATE } from '../task-definition.js';
 
@@ -43,7 +43,7 @@ function markedQuantifiers(position: 'np1' | 'np2', n: 'sg' | 'pl'): Quantifier[
   return out;
 }
 
-function determinerAgreement(rng: Rng, c: Clause): string {
+function determinerAgreement(rng: SeededRng, c: Clause): string {
   const position = rng.pick(['np1', 'np2'] as const);
   const np = c[position];
   const quant = rng.pick(markedQuantifiers(position, np.number));
@@ -54,7 +54,7 @@ function determinerAgreement(rng: Rng, c: Clause): string {
 
 type WordOrderError = 'adjective-after-noun' | 'determiner-after-noun' | 'verb-final' | 'not-before-auxiliary';
 
-function wordOrder(rng: Rng, c: Clause): string {
+function wordOrder(rng: SeededRng, c: Clause): string {
   const options: WordOrderError[] = ['determiner-after-noun'];
   if (c.np1.adj !== undefined || c.np2.adj !== undefined) options.push('adjective-after-noun');
   if (c.voice === 'active') options.push('verb-final');
@@ -85,7 +85,7 @@ function wordOrder(rng: Rng, c: Clause): string {
 }
 
 /** A clause breaking exactly one selectional restriction, of the requested kind, and otherwise well-formed. */
-export function sampleAnomalousClause(rng: Rng, kind: SelectionalViolation): Clause {
+export function sampleAnomalousClause(rng: SeededRng, kind: SelectionalViolation): Clause {
   for (;;) {
     let clause: Clause;
     if (kind === 'subject') {
@@ -111,7 +111,7 @@ export function sampleAnomalousClause(rng: Rng, kind: SelectionalViolation): Cla
   }
 }
 
-function generate(rng: Rng): GeneratedItem {
+function generate(rng: SeededRng): GeneratedItem {
   if (rng.chance(ACCEPTABLE_RATE)) return { textA: renderClause(sampleClause(rng)), label: '1' };
   const kind = rng.pick(VIOLATION_KINDS);
   switch (kind) {

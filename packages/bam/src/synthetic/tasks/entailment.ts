@@ -25,7 +25,7 @@ import type { EntailmentLabel, Projection } from '../natural-logic.js';
 import { EXISTENTIAL, NEGATION, labelOf, project, restrictorProjection, scopeProjection } from '../natural-logic.js';
 import { renderClause } from '../render.js';
 import { DEFAULT_CLAUSE_OPTIONS, sampleClause } from '../sample.js';
-import type { Rng } from '../prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import type { GeneratedItem, TaskDefinition } from '../task-definition.js';
 import { CLASSIFICATION_FLIP_RATE } from '../task-definition.js';
 
@@ -75,14 +75,14 @@ function entailmentEditOptions(premise: Clause): EditOption[] {
 const SYNONYM_OPTIONS: readonly EditOption[] = editOptions(['noun-synonym', 'adj-synonym'] satisfies PhraseEditKind[], ['np1', 'np2'], ['verb-synonym']);
 
 /** A meaning-preserving synonym swap at a site other than the main edit's, if one exists. */
-function distractorSynonym(rng: Rng, hypothesis: Clause, edit: Edit): Clause {
+function distractorSynonym(rng: SeededRng, hypothesis: Clause, edit: Edit): Clause {
   // The only clause-level synonym option is the verb's, so it clashes only with a verb edit.
   const clashes = (o: EditOption): boolean => (o.site === 'clause' ? edit.kind.startsWith('verb-') : o.site === edit.site);
   const options = SYNONYM_OPTIONS.filter((o) => !clashes(o));
   return sampleEdit(rng, hypothesis, options)?.result ?? hypothesis;
 }
 
-function generate(rng: Rng): GeneratedItem {
+function generate(rng: SeededRng): GeneratedItem {
   const target = rng.pick(ENTAILMENT_LABELS);
   for (;;) {
     const premise = sampleClause(rng, DEFAULT_CLAUSE_OPTIONS);

@@ -17,7 +17,7 @@ import type { EditOption } from '../edits.js';
 import { CLAUSE_EDIT_KINDS, PHRASE_EDIT_KINDS, editOptions, sampleEdit } from '../edits.js';
 import { renderClause } from '../render.js';
 import { sampleClause } from '../sample.js';
-import type { Rng } from '../prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import type { GeneratedItem, TaskDefinition } from '../task-definition.js';
 import { CLASSIFICATION_FLIP_RATE } from '../task-definition.js';
 
@@ -46,7 +46,7 @@ const CHANGING: readonly EditOption[] = editOptions(
   [...CLAUSE_EDIT_KINDS.filter((k) => k !== 'verb-synonym'), 'role-swap'],
 );
 
-function generate(rng: Rng): GeneratedItem {
+function generate(rng: SeededRng): GeneratedItem {
   const positive = rng.chance(PARAPHRASE_POSITIVE_RATE);
   for (;;) {
     const first = sampleClause(rng);

@@ -9,7 +9,7 @@
 import type { Clause, NounPhrase } from '../clause.js';
 import { renderClause } from '../render.js';
 import { sampleClause } from '../sample.js';
-import type { Rng } from '../prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import type { GeneratedItem, TaskDefinition } from '../task-definition.js';
 import { CLASSIFICATION_FLIP_RATE } from '../task-definition.js';
 
@@ -29,7 +29,7 @@ export function sentimentLabel(c: Clause): '0' | '1' | undefined {
   return s > 0 ? '1' : s < 0 ? '0' : undefined;
 }
 
-function generate(rng: Rng): GeneratedItem {
+function generate(rng: SeededRng): GeneratedItem {
   for (;;) {
     const clause = sampleClause(rng);
     const label = sentimentLabel(clause);

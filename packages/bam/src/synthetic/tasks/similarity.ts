@@ -18,7 +18,7 @@ import { CLAUSE_EDIT_KINDS, PHRASE_EDIT_KINDS, adjectivesOpposed, editOptions, s
 import type { NounConcept, VerbConcept } from '../lexicon.js';
 import { renderClause } from '../render.js';
 import { sampleClause } from '../sample.js';
-import type { Rng } from '../prng.js';
+import type { SeededRng } from '@bamgpu/core';
 import type { GeneratedItem, TaskDefinition } from '../task-definition.js';
 import { SIMILARITY_NOISE_SIGMA } from '../task-definition.js';
 
@@ -76,7 +76,7 @@ const ANY_EDIT: readonly EditOption[] = editOptions(PHRASE_EDIT_KINDS, ['np1', '
 const UNRELATED_RATE = 0.2;
 const MAX_EDITS = 8;
 
-function generate(rng: Rng): GeneratedItem {
+function generate(rng: SeededRng): GeneratedItem {
   for (;;) {
     const first = sampleClause(rng);
     let second = first;
