@@ -3,7 +3,7 @@
  * results of an uninterrupted run: finished runs are taken from their
  * records (not trained again), the unfinished one resumes from its checkpoint.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -48,7 +48,10 @@ test('an interrupted experiment resumed = uninterrupted; finished runs are not r
   const out = join(dir, 'resumed');
   // The BAM run stops after 2 steps (as a kill would leave it, with a checkpoint); Single finished before it.
   await expect(runExperiment({ ...opts, outDir: out, multi: { stopAfter: 2 } })).rejects.toThrow(/run s0-bam stopped before the end of its schedule/);
-  const singleRecord = join(out, 'runs', 's0-single-syn-sentiment', 'record.json');
+  // Unit folders are <name>-<content hash> (experiment/plan.ts, run-units.ts).
+  const single = (await readdir(join(out, 'runs'))).filter((n) => n.startsWith('s0-single-syn-sentiment-'));
+  expect(single).toHaveLength(1);
+  const singleRecord = join(out, 'runs', single[0], 'record.json');
   const before = (await stat(singleRecord)).mtimeMs;
   await expect(runExperiment({ ...opts, outDir: out })).rejects.toThrow(/record\.json exists: pass --resume/);
   await runExperiment({ ...opts, outDir: out, resume: true });

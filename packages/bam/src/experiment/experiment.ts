@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { BertTokenizer } from '@bamgpu/bert/node';
 import type { TrainConfig } from '../train/config.js';
 import { headline, type TaskScores } from '../train/evaluate.js';
-import { predictTrainSets } from '../train/predictions.js';
 import type { TrainTask } from '../train/task.js';
-import type { TeacherPredictions } from '../train/teachers.js';
-import { train, type LogEvent } from '../train/trainer.js';
+import type { LogEvent } from '../train/trainer.js';
 import { METHODS, type MethodName } from './methods.js';
-import { runUnit } from './run-units.js';
+import { planExperiment, type UnitPlan } from './plan.js';
+import { runUnit, type UnitRecord } from './run-units.js';
+import { trainUnit } from './train-unit.js';
 import { mannWhitneyU, mean, std } from './stats.js';
 import { lineChart, type Series } from './svg.js';
 
@@ -67,10 +67,6 @@ export interface ExperimentResult {
   metricOf: Record<string, string>;
 }
 
-function cfg(base: ExperimentOptions['base'], over: Partial<TrainConfig> | undefined, seed: number, targets: TrainConfig['targets'], label: string): TrainConfig {
-  return { ...base, ...over, seed, targets, label, outputDir: undefined, resume: false } as TrainConfig;
-}
-
 /**
  * Runs each method for each seed and compares them. Teachers are the seed's
  * Single models: their predictions on their own training sets (dropout off)
@@ -78,50 +74,45 @@ function cfg(base: ExperimentOptions['base'], over: Partial<TrainConfig> | undef
  */
 export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
   const log = o.log ?? (() => {});
-  const runs: RunRecord[] = [];
   const store = o.outDir && o.resumable ? { root: o.outDir, resume: Boolean(o.resume), overwrite: o.overwrite } : null;
-  const needSingle = o.methods.includes('single') || o.methods.some((m) => METHODS[m].needsTeachers);
+  const units = planExperiment(o);
+  const records = new Map<string, UnitRecord>();
+  for (const unit of units) {
+    log(`seed ${unit.seed}: ${unit.method === 'single' ? `Single ${unit.tasks[0]}` : METHODS[unit.method].label}`);
+    records.set(unit.name, await runUnit(store, unit, (place) => trainUnit(unit, o.tasks, o.tokenizer, records, place)));
+  }
+  return finishExperiment(o, units, records);
+}
+
+/**
+ * The comparison from the units' records, however they were trained (here
+ * or by queue workers): the Single rows gather a seed's teachers; written
+ * to outDir as results.json, table.md and the plots.
+ */
+export async function finishExperiment(o: ExperimentOptions, units: readonly UnitPlan[], records: ReadonlyMap<string, UnitRecord>): Promise<ExperimentResult> {
+  const runs: RunRecord[] = [];
+  const get = (name: string) => {
+    const r = records.get(name);
+    if (!r) throw new Error(`experiment: no record of unit ${name}`);
+    return r;
+  };
   for (const seed of o.seeds) {
-    let teachers: Map<string, { predictions: TeacherPredictions; source: string }> | null = null;
-    if (needSingle) {
-      const t0 = performance.now();
+    const mine = units.filter((u) => u.seed === seed);
+    if (o.methods.includes('single')) {
       const dev: Record<string, TaskScores> = {};
       const histories: Record<string, LogEvent[]> = {};
-      teachers = new Map();
-      for (const task of o.tasks) {
-        log(`seed ${seed}: Single ${task.name}`);
-        const r = await runUnit(store, `s${seed}-single-${task.name}`, async (place) => {
-          const u0 = performance.now();
-          const t = await train({ tasks: [task], tokenizer: o.tokenizer, config: { ...cfg(o.base, o.single, seed, { kind: 'gold' }, `single ${task.name} s${seed}`), ...place } });
-          const preds = await predictTrainSets(t.model, [task], t.trainFeatures, o.base.evalBatchSize);
-          t.model.dispose();
-          return { dev: t.dev, history: t.history, seconds: (performance.now() - u0) / 1000, teacher: [...preds.get(task.name)!] };
-        });
-        dev[task.name] = r.dev[task.name];
-        histories[task.name] = r.history;
-        teachers.set(task.name, { predictions: new Map(r.teacher), source: `Single ${task.name} (seed ${seed})` });
+      let seconds = 0;
+      for (const u of mine.filter((x) => x.method === 'single')) {
+        const r = get(u.name);
+        dev[u.tasks[0]] = r.dev[u.tasks[0]];
+        histories[u.tasks[0]] = r.history;
+        seconds += r.seconds;
       }
-      if (o.methods.includes('single')) runs.push({ method: 'single', seed, dev, histories, seconds: (performance.now() - t0) / 1000 });
+      runs.push({ method: 'single', seed, dev, histories, seconds });
     }
-    for (const m of o.methods) {
-      if (m === 'single') continue;
-      const def = METHODS[m];
-      log(`seed ${seed}: ${def.label}`);
-      const t0 = performance.now();
-      const over: Partial<TrainConfig> = { ...o.multi };
-      if (def.layerwiseDecay !== undefined) over.layerwiseDecay = def.layerwiseDecay;
-      if (def.alpha !== undefined) over.mix = { ...(o.multi?.mix ?? o.base.mix), alpha: def.alpha };
-      const r = await runUnit(store, `s${seed}-${m}`, async (place) => {
-        const t = await train({
-          tasks: o.tasks,
-          tokenizer: o.tokenizer,
-          config: { ...cfg(o.base, over, seed, def.targets, `${def.label} s${seed}`), ...place },
-          teachers: def.needsTeachers ? teachers ?? undefined : undefined,
-        });
-        t.model.dispose();
-        return { dev: t.dev, history: t.history, seconds: (performance.now() - t0) / 1000 };
-      });
-      runs.push({ method: m, seed, dev: r.dev, histories: { all: r.history }, seconds: r.seconds });
+    for (const u of mine.filter((x) => x.method !== 'single')) {
+      const r = get(u.name);
+      runs.push({ method: u.method, seed, dev: r.dev, histories: { all: r.history }, seconds: r.seconds });
     }
   }
   const result = summarise(o, runs);

@@ -1,10 +1,12 @@
 /**
  * An experiment's trainings as resumable units. Each run (a seed's Single
- * teacher for one task, or one method for one seed) trains into its own
- * folder `<out>/runs/<name>/` with checkpoints, and on finishing writes
- * `record.json` (dev scores, log, and a teacher's predictions). A rerun with
- * resume takes finished units from their records, resumes the unfinished one
- * from its checkpoint, and so ends with the results of an uninterrupted run.
+ * teacher for one task, or one method for one seed; see plan.ts) trains into
+ * its own folder `<root>/runs/<name>-<hash>/` with checkpoints, and on
+ * finishing writes `record.json` (dev scores, log, and a teacher's
+ * predictions). A rerun with resume takes finished units from their records,
+ * resumes the unfinished one from its checkpoint, and so ends with the
+ * results of an uninterrupted run. The queue's workers use the same folders
+ * under their store, so both find each other's results.
  */
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,13 +40,37 @@ export interface UnitPlace {
   overwrite?: boolean;
 }
 
+/** What names a unit's folder: its readable name and its content address. */
+export interface UnitId {
+  name: string;
+  hash: string;
+}
+
+/** Characters of the hash in the folder name: enough to never collide within a store. */
+const HASH_CHARS = 16;
+
+/** `<name>-<hash prefix>`: the unit's folder name, and its job id on the queue. */
+export function unitKey(unit: UnitId): string {
+  return `${unit.name}-${unit.hash.slice(0, HASH_CHARS)}`;
+}
+
+/** The unit's folder under a store (an experiment's --out, or the queue's --store). */
+export function unitFolder(root: string, unit: UnitId): string {
+  return join(root, 'runs', unitKey(unit));
+}
+
+export function recordPath(root: string, unit: UnitId): string {
+  return join(unitFolder(root, unit), 'record.json');
+}
+
 /**
- * Runs `work` as the unit `name`, or returns its record if it finished
- * before and the store resumes. Without a store, `work` runs with no folder.
+ * Runs `work` as `unit`, or returns its record if it finished before and the
+ * store resumes. Without a store, `work` runs with no folder.
  */
-export async function runUnit(store: UnitStore | null, name: string, work: (place: UnitPlace) => Promise<UnitRecord>): Promise<UnitRecord & { reused: boolean }> {
+export async function runUnit(store: UnitStore | null, unit: UnitId, work: (place: UnitPlace) => Promise<UnitRecord>): Promise<UnitRecord & { reused: boolean }> {
   if (!store) return { ...(await work({ resume: false })), reused: false };
-  const dir = join(store.root, 'runs', name);
+  const { name } = unit;
+  const dir = unitFolder(store.root, unit);
   const recordPath = join(dir, 'record.json');
   if (store.overwrite) await rm(dir, { recursive: true, force: true });
   else {
@@ -54,19 +80,29 @@ export async function runUnit(store: UnitStore | null, name: string, work: (plac
   }
   await makeDir(dir);
   const record = await work({ outputDir: dir, resume: store.resume, overwrite: store.overwrite });
-  // Only a run that reached the end of its schedule (its final eval logged) is recorded as done.
-  const start = record.history.find((e) => e.type === 'start');
-  const last = record.history[record.history.length - 1];
-  if (start?.type !== 'start' || last?.type !== 'eval' || last.step !== start.totalSteps) {
+  if (!reachedEnd(record)) {
     throw new Error(`run ${name} stopped before the end of its schedule; its checkpoint is in ${dir}: rerun with --resume to continue it`);
   }
-  const tmp = `${recordPath}.tmp-${process.pid}`;
-  await writeFileNamed(tmp, JSON.stringify(record));
-  await rename(tmp, recordPath);
+  await writeRecord(recordPath, record);
   return { ...record, reused: false };
 }
 
-async function readRecord(path: string): Promise<UnitRecord | null> {
+/** Only a run that reached the end of its schedule (its final eval logged) is recorded as done. */
+export function reachedEnd(record: UnitRecord): boolean {
+  const start = record.history.find((e) => e.type === 'start');
+  const last = record.history[record.history.length - 1];
+  return start?.type === 'start' && last?.type === 'eval' && last.step === start.totalSteps;
+}
+
+/** Writes a record whole (temporary name, then rename): a reader sees all of it or none. */
+export async function writeRecord(path: string, record: UnitRecord): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFileNamed(tmp, JSON.stringify(record));
+  await rename(tmp, path);
+}
+
+/** A unit's record, or null if it has none (not finished). */
+export async function readRecord(path: string): Promise<UnitRecord | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

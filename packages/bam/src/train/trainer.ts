@@ -33,6 +33,13 @@ export interface TrainInputs {
   teachers?: ReadonlyMap<string, { predictions: TeacherPredictions; source: string }>;
   /** Called for every logged event, after it is written to the log. */
   onEvent?: (e: LogEvent) => void;
+  /** Called once set up, with the step it starts from (non-zero when resumed) and the schedule's length. */
+  onReady?: (step: number, totalSteps: number) => void;
+  /**
+   * Asked after every step: true stops the run there, with a checkpoint (as
+   * `stopAfter` does), so a worker told to shut down can hand its job back.
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface TrainResult {
@@ -198,6 +205,7 @@ async function setUp(inputs: TrainInputs): Promise<TrainRun> {
   }
   const { history, logPath } = run;
   if (logPath) await writeFile(logPath, history.map((e) => JSON.stringify(e)).join('\n') + (history.length ? '\n' : ''));
+  inputs.onReady?.(run.step, totalSteps);
   if (run.step === 0) {
     await emit(run, {
       type: 'start', totalSteps, tasks: tasks.map((t) => t.name), mix: cfg.mix.strategy,
@@ -313,6 +321,7 @@ async function loop(run: TrainRun): Promise<void> {
       await emit(run, { type: 'eval', step: next, dev: await evaluateDev(model, tasks, run.devFeatures, cfg.evalBatchSize) });
     }
     if (cfg.checkpointEvery > 0 && next % cfg.checkpointEvery === 0) await checkpoint(run);
+    if (run.inputs.shouldStop?.()) break;
   }
 }
 
