@@ -5,6 +5,7 @@ import { generateSyntheticGlue } from '../synthetic/index.js';
 import { loadGlueTask } from '../train/sources.js';
 import { fromSynthetic, type TrainTask } from '../train/task.js';
 import { exists } from '../io/fs-safe.js';
+import type { DataSource } from '../queue/job.js';
 import { UsageError } from './args.js';
 
 /** Tasks from a GLUE folder (names as GLUE or the reference spells them) or from the embedded suite ("synthetic"). */
@@ -25,6 +26,12 @@ export async function loadTasks(data: string, names: readonly string[] | null, o
 
 function bad(name: string, valid: readonly string[]): never {
   throw new UsageError(`unknown task "${name}"; valid tasks: ${valid.join(', ')}`);
+}
+
+/** An experiment's tasks and tokenizer from its data flags: what `bam experiment` and a queue worker both load. */
+export async function loadSource(s: DataSource): Promise<{ tasks: TrainTask[]; tokenizer: BertTokenizer }> {
+  const { tasks, vocabTxt } = await loadTasks(s.data, s.tasks, { scale: s.scale });
+  return { tasks, tokenizer: await loadTokenizer(s.model, vocabTxt) };
 }
 
 /** Tokenizer from a model folder's vocab.txt (HF layout), else the given vocabulary text. */

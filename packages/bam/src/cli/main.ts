@@ -7,6 +7,7 @@ import { pretrainCommand } from './pretrain.js';
 import { probeCommand } from './probe.js';
 import { runReference } from './run-reference.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
   run: { run: runReference, help: "the reference's command: bam run <model_name> <bam_dir> '<json hparams>'" },
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>
   predict: { run: predictCommand, help: 'predictions on a split; GLUE leaderboard files for test splits' },
   eval: { run: evalCommand, help: 'dev metrics of a trained model' },
   experiment: { run: experimentCommand, help: "the paper's comparison and ablations over N seeds" },
+  worker: { run: workerCommand, help: 'trains `bam experiment --queue` jobs from Redis until SIGTERM (docs/scale-out.md)' },
   demo: { run: demo, help: 'the whole pipeline on the embedded synthetic suite (Single / Multi / BAM table)' },
 };
 
