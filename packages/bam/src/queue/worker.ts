@@ -19,7 +19,7 @@ import { dataHash, unitHash, type UnitPlan } from '../experiment/plan.js';
 import { reachedEnd, readRecord, recordPath, unitFolder, unitKey, writeRecord, type UnitRecord } from '../experiment/run-units.js';
 import { trainUnit } from '../experiment/train-unit.js';
 import { makeDir } from '../io/fs-safe.js';
-import { LOCK_FILE } from '../train/output-lock.js';
+import { LOCK_FILE, OutputLockedError } from '../train/output-lock.js';
 import type { TrainTask } from '../train/task.js';
 import { QUEUE_NAME, type DataSource, type UnitJobData, type UnitProgress } from './job.js';
 import type { QueueConnection } from './url.js';
@@ -79,6 +79,12 @@ export function startWorker(s: WorkerSettings): RunningWorker {
       throw new DelayedError();
     }
     const record = await train(job, unit, teachers, await checkedInputs(unit, source));
+    if (record === 'busy') {
+      // A live process on this machine still trains it (its job came back after Redis lost its lock): wait for it.
+      s.log(`${id}: its folder is in use by another live process; looking again in ${s.teacherWaitMs} ms`);
+      await job.moveToDelayed(Date.now() + s.teacherWaitMs, token);
+      throw new DelayedError();
+    }
     if (!record) {
       await job.moveToWait(token);
       s.log(`${id}: stopped with a checkpoint and handed back to the queue`);
@@ -105,7 +111,7 @@ export function startWorker(s: WorkerSettings): RunningWorker {
     return inputs;
   };
 
-  /** Trains, resuming from the unit folder's checkpoint; null if stopped before the end (stop()). */
+  /** Trains, resuming from the unit folder's checkpoint; null if stopped before the end (stop()), 'busy' if its folder is locked by a live process. */
   const train = async (job: Job<UnitJobData>, unit: UnitPlan, teachers: Map<string, UnitRecord>, inputs: { tasks: TrainTask[]; tokenizer: BertTokenizer }) => {
     const id = unitKey(unit);
     const dir = unitFolder(s.store, unit);
@@ -130,6 +136,7 @@ export function startWorker(s: WorkerSettings): RunningWorker {
       });
       return reachedEnd(record) ? record : null;
     } catch (e) {
+      if (e instanceof OutputLockedError) return 'busy' as const;
       throw new UnrecoverableError(`${id}: ${errorText(e)}`);
     }
   };
