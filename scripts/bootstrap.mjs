@@ -3,8 +3,8 @@
  * Makes a fresh Debian machine (Node ≥ 20 and npm, nothing else) ready to run
  * bamgpu: pnpm (pinned, installed locally under .tools/), the workspace's
  * packages, a WebGPU adapter for Dawn (Mesa's Vulkan driver from
- * bookworm-backports when none is found), Chromium for the browser tests
- * (with --browser), and the TypeScript build. Each step is skipped when
+ * bookworm-backports when none is found), redis-server (for the queue),
+ * Chromium for the browser tests (with --browser), and the TypeScript build. Each step is skipped when
  * already done, so running it again costs a second or two.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -116,6 +116,15 @@ function ensureChromium() {
   apt(['install', '-y', '-qq', 'chromium']);
 }
 
+/** redis-server, which `bam experiment --queue` and its tests need (docs/scale-out.md): Debian's package. */
+function ensureRedis() {
+  if (spawnSync('redis-server', ['--version']).status === 0) return;
+  log('installing redis-server (for the queue: bam experiment --queue, bam worker, and their tests)');
+  apt(['update', '-qq']);
+  // Debian's own service, where the machine starts one, listens on 127.0.0.1:6379 only; tests start their own on a free port.
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'redis-server']);
+}
+
 function build() {
   log('building (tsc -b)');
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-b']);
@@ -126,6 +135,7 @@ try {
   ensurePnpm();
   ensurePackages();
   ensureAdapter();
+  ensureRedis();
   if (args.has('--browser')) ensureChromium();
   if (!args.has('--no-build')) build();
 } catch (e) {
