@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CLI, killAll, startCli, type Proc, type Redis, startRedis } from './helpers/processes.js';
 
@@ -34,11 +35,14 @@ if (!built) console.warn('queue tests skipped: run `node scripts/bootstrap.mjs` 
 let dir: string;
 let redis: Redis;
 const workers = new Map<string, Proc>();
+/** The --store of the running workers. */
+let workerStore = '';
 
 function startWorker(name: string, store: string): Proc {
   // The password comes from the environment here, as docs/scale-out.md advises (not visible in `ps`).
   const w = startCli(['worker', '--queue', `redis://127.0.0.1:${redis.port}`, '--store', store, '--name', name, ...WORKER], { BAM_REDIS_PASSWORD: PASSWORD });
   workers.set(name, w);
+  workerStore = store;
   return w;
 }
 
@@ -136,4 +140,27 @@ describe.skipIf(!hasRedis || !built)('experiments as BullMQ jobs', () => {
     for (const w of workers.values()) expect(w.output()).not.toMatch(/failed/);
     expect(await results(join(dir, 'q-restart'))).toEqual(local);
   }, 120_000);
+
+  test('a job that fails (non-finite loss) fails for good, its message on the job and its student failed with it', async () => {
+    const [name] = workers.keys();
+    const diverging = EXPERIMENT.map((a, i) => (EXPERIMENT[i - 1] === '--lr' ? '1e30' : EXPERIMENT[i - 1] === '--seeds' ? '1' : EXPERIMENT[i - 1] === '--methods' ? 'single,bam' : a));
+    const p = startCli([...diverging, '--out', join(dir, 'q-nan'), '--queue', redis.url, '--store', workerStore, '--poll-ms', '100']);
+    expect(await p.exited, p.output()).toBe(1);
+    expect(p.output()).toMatch(/unit\(s\) failed/);
+    expect(p.output()).toMatch(/s0-single-syn-sentiment: failed: s0-single-syn-sentiment-[0-9a-f]{16}: step \d+: training loss \(task "syn-sentiment"\) is NaN/);
+    expect(p.output()).toMatch(/s0-bam: failed/);
+    const queue = new Queue('bam-units', { connection: { host: '127.0.0.1', port: redis.port, password: PASSWORD } });
+    try {
+      const failed = await queue.getFailed();
+      const teacher = failed.find((j) => j.name === 's0-single-syn-sentiment' && /NaN/.test(j.failedReason));
+      expect(teacher, JSON.stringify(failed.map((j) => [j.name, j.failedReason]))).toBeDefined();
+      // Not retried: one attempt, and no worker started it twice.
+      expect(teacher!.attemptsMade).toBe(1);
+      await new Promise((r) => setTimeout(r, 1500));
+      const starts = [...workers.values()].map((w) => (w.output().match(new RegExp(`${teacher!.id}: training`, 'g')) ?? []).length);
+      expect(starts.reduce((a, b) => a + b, 0), name).toBe(1);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
 });
