@@ -7,7 +7,9 @@
  * results.json holds no paths; its only run-dependent fields are the
  * wall-clock `seconds`, which are stripped before comparing. Everything else
  * (dev scores, the table, every logged loss, λ, learning rate and gradient
- * norm) must be identical to the local run's.
+ * norm) must be identical to the local run's. The interruption tests run one
+ * seed (4 units) and compare its runs with the local run's seed-0 runs,
+ * which have the same content addresses.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +26,13 @@ const EXPERIMENT = [
   '--max-seq-length', '32', '--batch-size', '8', '--epochs', '2', '--lr', '1e-3', '--seeds', '2', '--methods', 'single,multi,bam',
   '--checkpoint-every', '2', '--quiet',
 ];
+/** EXPERIMENT with some flags' values replaced. */
+function withFlags(over: Record<string, string>): string[] {
+  return EXPERIMENT.map((a, i) => over[EXPERIMENT[i - 1]] ?? a);
+}
+/** One seed (4 units): enough to interrupt a training; its runs are the local run's seed-0 runs, same addresses. */
+const ONE_SEED = withFlags({ '--seeds': '1' });
+
 /** Short BullMQ timings (documented `bam worker` settings): a dead worker's job is back on the queue within ~4 s. */
 const WORKER = ['--lock-ms', '3000', '--stalled-ms', '1000', '--teacher-wait-ms', '300'];
 
@@ -46,13 +55,38 @@ function startWorker(name: string, store: string): Proc {
   return w;
 }
 
-/** results.json without its wall-clock times. */
-async function results(out: string): Promise<unknown> {
-  return JSON.parse(await readFile(join(out, 'results.json'), 'utf8'), (k, v) => (k === 'seconds' ? undefined : v));
+/** How often BullMQ found the job of `unit` (e.g. s0-multi) stalled, i.e. its worker dead. */
+async function stalls(unit: string): Promise<number> {
+  const queue = new Queue('bam-units', { connection: { host: '127.0.0.1', port: redis.port, password: PASSWORD } });
+  try {
+    const jobs = await queue.getJobs(['completed']);
+    const mine = jobs.filter((j) => j.name === unit);
+    expect(mine).toHaveLength(1);
+    return mine[0].stalledCounter;
+  } finally {
+    await queue.close();
+  }
 }
 
-async function runQueued(name: string, store: string, onLine?: (p: Proc) => Promise<void>): Promise<string> {
-  const p = startCli([...EXPERIMENT, '--out', join(dir, name), '--queue', redis.url, '--store', store, '--poll-ms', '100']);
+/** Stops the running workers (SIGTERM) and starts w1 and w2 on `store`. */
+async function restartWorkers(store: string): Promise<void> {
+  for (const w of workers.values()) w.kill('SIGTERM');
+  await Promise.all([...workers.values()].map((w) => w.exited));
+  workers.clear();
+  startWorker('w1', store);
+  startWorker('w2', store);
+}
+
+/** results.json without its wall-clock times. */
+async function results(out: string): Promise<{ runs: { seed: number }[] }> {
+  return JSON.parse(await readFile(join(out, 'results.json'), 'utf8'), (k, v) => (k === 'seconds' ? undefined : v)) as { runs: { seed: number }[] };
+}
+
+/** The runs (dev scores and every logged step) of seed 0. */
+const seed0 = (r: { runs: { seed: number }[] }) => r.runs.filter((x) => x.seed === 0);
+
+async function runQueued(name: string, store: string, onLine?: (p: Proc) => Promise<void>, args = EXPERIMENT): Promise<string> {
+  const p = startCli([...args, '--out', join(dir, name), '--queue', redis.url, '--store', store, '--poll-ms', '100']);
   await onLine?.(p);
   const code = await p.exited;
   expect(code, p.output()).toBe(0);
@@ -60,7 +94,7 @@ async function runQueued(name: string, store: string, onLine?: (p: Proc) => Prom
 }
 
 describe.skipIf(!hasRedis || !built)('experiments as BullMQ jobs', () => {
-  let local: unknown;
+  let local: Awaited<ReturnType<typeof results>>;
   const store = () => join(dir, 'store');
 
   beforeAll(async () => {
@@ -102,48 +136,63 @@ describe.skipIf(!hasRedis || !built)('experiments as BullMQ jobs', () => {
   }, 60_000);
 
   test('a worker killed with SIGKILL mid-training: the other resumes its job from the checkpoint, results unchanged', async () => {
-    const killStore = join(dir, 'store-kill');
-    for (const w of workers.values()) w.kill('SIGTERM');
-    await Promise.all([...workers.values()].map((w) => w.exited));
-    workers.clear();
-    const w1 = startWorker('w1', killStore);
-    const w2 = startWorker('w2', killStore);
+    await restartWorkers(join(dir, 'store-kill'));
+    const [w1, w2] = [workers.get('w1')!, workers.get('w2')!];
     let victim = '';
     let unit = '';
-    const log = await runQueued('q-kill', killStore, async (p) => {
+    const log = await runQueued('q-kill', workerStore, async (p) => {
       // Step 10 of 30 reported: checkpoints exist (every 2 steps) and 20 steps remain.
       const m = await p.waitFor(/^(s\d-(?:multi|bam)): running on (w\d), step 10\/30$/m, 90_000);
       [, unit, victim] = m;
       workers.get(victim)!.kill('SIGKILL');
-    });
+    }, ONE_SEED);
     const other = victim === 'w1' ? w2 : w1;
     const resumed = new RegExp(`\\[${victim === 'w1' ? 'w2' : 'w1'}\\] ${unit}-[0-9a-f]{16}: resumed from step (\\d+)/30`).exec(other.output());
     expect(resumed, other.output()).not.toBeNull();
     expect(Number(resumed![1])).toBeGreaterThan(0);
     expect(log).toMatch(new RegExp(`${unit}: running on ${victim === 'w1' ? 'w2' : 'w1'}, step \\d+/30 \\(resumed from step ${resumed![1]}\\)`));
-    expect(await results(join(dir, 'q-kill'))).toEqual(local);
+    expect(await stalls(unit)).toBe(1);
+    expect(seed0(await results(join(dir, 'q-kill')))).toEqual(seed0(local));
+  }, 120_000);
+
+  test('a worker sent SIGTERM mid-training checkpoints, hands its job back at once, and the other resumes it there', async () => {
+    await restartWorkers(join(dir, 'store-term'));
+    let victim = '';
+    let unit = '';
+    const log = await runQueued('q-term', workerStore, async (p) => {
+      const m = await p.waitFor(/^(s\d-(?:multi|bam)): running on (w\d), step 10\/30$/m, 90_000);
+      [, unit, victim] = m;
+      workers.get(victim)!.kill('SIGTERM');
+      await workers.get(victim)!.exited;
+    }, ONE_SEED);
+    const stopped = workers.get(victim)!.output();
+    expect(stopped).toMatch(new RegExp(`${unit}-[0-9a-f]{16}: stopped with a checkpoint and handed back to the queue`));
+    const other = workers.get(victim === 'w1' ? 'w2' : 'w1')!.output();
+    // It resumes from the step where the worker stopped (at or after step 10), not from an older periodic checkpoint.
+    const resumed = new RegExp(`${unit}-[0-9a-f]{16}: resumed from step (\\d+)/30`).exec(other);
+    expect(resumed, other).not.toBeNull();
+    expect(Number(resumed![1])).toBeGreaterThanOrEqual(10);
+    expect(log).toMatch(new RegExp(`${unit}: queued`));
+    // Handed back, not found stalled: BullMQ counted no stall.
+    expect(await stalls(unit)).toBe(0);
+    expect(seed0(await results(join(dir, 'q-term')))).toEqual(seed0(local));
   }, 120_000);
 
   test('Redis restarted mid-experiment loses no job; results unchanged', async () => {
-    const restartStore = join(dir, 'store-restart');
-    for (const w of workers.values()) w.kill('SIGTERM');
-    await Promise.all([...workers.values()].map((w) => w.exited));
-    workers.clear();
-    startWorker('w1', restartStore);
-    startWorker('w2', restartStore);
-    const log = await runQueued('q-restart', restartStore, async (p) => {
+    await restartWorkers(join(dir, 'store-restart'));
+    const log = await runQueued('q-restart', workerStore, async (p) => {
       await p.waitFor(/^s0-multi: running on w\d, step 10\/30$/m, 90_000);
       await redis.restart();
-    });
+    }, ONE_SEED);
     // The producer re-adds a job that vanished and says so: it must not have had to.
     expect(log).not.toMatch(/no longer on the queue/);
     for (const w of workers.values()) expect(w.output()).not.toMatch(/failed/);
-    expect(await results(join(dir, 'q-restart'))).toEqual(local);
+    expect(seed0(await results(join(dir, 'q-restart')))).toEqual(seed0(local));
   }, 120_000);
 
   test('a job that fails (non-finite loss) fails for good, its message on the job and its student failed with it', async () => {
     const [name] = workers.keys();
-    const diverging = EXPERIMENT.map((a, i) => (EXPERIMENT[i - 1] === '--lr' ? '1e30' : EXPERIMENT[i - 1] === '--seeds' ? '1' : EXPERIMENT[i - 1] === '--methods' ? 'single,bam' : a));
+    const diverging = withFlags({ '--lr': '1e30', '--seeds': '1', '--methods': 'single,bam' });
     const p = startCli([...diverging, '--out', join(dir, 'q-nan'), '--queue', redis.url, '--store', workerStore, '--poll-ms', '100']);
     expect(await p.exited, p.output()).toBe(1);
     expect(p.output()).toMatch(/unit\(s\) failed/);

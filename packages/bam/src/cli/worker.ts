@@ -47,12 +47,17 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
     load: loadSource,
     log,
   });
+  // A signal often arrives twice: sent to the process group (systemd, kill -- -PGID), the CLI's
+  // parent forwards its own copy. The first starts the stop; the rest must not kill the process mid-checkpoint.
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log(`${signal}: finishing the running units' checkpoints and handing their jobs back`);
     void worker.stop();
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   await worker.closed;
   log('stopped');
 }
