@@ -190,6 +190,21 @@ describe.skipIf(!hasRedis || !built)('experiments as BullMQ jobs', () => {
     expect(seed0(await results(join(dir, 'q-restart')))).toEqual(seed0(local));
   }, 120_000);
 
+  test('two students sharing a teacher (an ablation): the second waits for it, delayed, and both match a local run', async () => {
+    const shared = withFlags({ '--tasks': 'syn-sentiment', '--seeds': '1', '--methods': 'single,bam,bam-lambda0' });
+    // A fresh store: the teacher's address is the same as in the tests above, which would reuse it.
+    await restartWorkers(join(dir, 'store-shared'));
+    const p = startCli([...shared, '--out', join(dir, 'local-shared')]);
+    expect(await p.exited, p.output()).toBe(0);
+    const log = await runQueued('q-shared', workerStore, undefined, shared);
+    expect(log).toMatch(/3 units, 0 with results .*, 3 to train/);
+    // The first student is the teacher's parent in the flow; the other cannot be, and waits delayed.
+    expect(log).toMatch(/s0-bam: waiting for its teachers/);
+    // Both workers are up (started before the local run): one takes the teacher, the other this student, which must wait.
+    expect(log).toMatch(/s0-bam-lambda0: waiting \(a teacher unfinished/);
+    expect(await results(join(dir, 'q-shared'))).toEqual(await results(join(dir, 'local-shared')));
+  }, 90_000);
+
   test('a job that fails (non-finite loss) fails for good, its message on the job and its student failed with it', async () => {
     const [name] = workers.keys();
     const diverging = withFlags({ '--lr': '1e30', '--seeds': '1', '--methods': 'single,bam' });

@@ -22,8 +22,9 @@ function describe(job: Job<UnitJobData>, state: string): string {
     case 'prioritized':
       return 'queued';
     case 'waiting-children':
-    case 'delayed':
       return 'waiting for its teachers';
+    case 'delayed':
+      return 'waiting (a teacher unfinished, or its folder in use)';
     case 'active': {
       const p = isUnitProgress(job.progress) ? job.progress : null;
       const where = `running on ${job.processedBy ?? 'a worker'}`;

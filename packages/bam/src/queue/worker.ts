@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { BertTokenizer } from '@bamgpu/bert/node';
 import { dataHash, unitHash, type UnitPlan } from '../experiment/plan.js';
 import { reachedEnd, readRecord, recordPath, unitFolder, unitKey, writeRecord, type UnitRecord } from '../experiment/run-units.js';
@@ -75,6 +75,7 @@ export function startWorker(s: WorkerSettings): RunningWorker {
     }
     const teachers = await teacherRecords(s.store, unit);
     if (!teachers) {
+      await failIfTeacherCannotFinish(unit);
       await job.moveToDelayed(Date.now() + s.teacherWaitMs, token);
       throw new DelayedError();
     }
@@ -93,6 +94,19 @@ export function startWorker(s: WorkerSettings): RunningWorker {
     await writeRecord(recordPath(s.store, unit), record);
     s.log(`${id}: done`);
     return { hash: unit.hash };
+  };
+
+  /** A student waiting for a teacher that failed, or that is on no queue, would wait for ever: fail it instead. */
+  const failIfTeacherCannotFinish = async (unit: UnitPlan) => {
+    for (const t of unit.teachers) {
+      if (await readRecord(recordPath(s.store, { name: t.unit, hash: t.hash }))) continue;
+      const id = unitKey({ name: t.unit, hash: t.hash });
+      const teacherJob = await queue.getJob(id);
+      const state = teacherJob ? await teacherJob.getState() : 'missing';
+      if (state === 'failed' || state === 'missing' || state === 'unknown') {
+        throw new UnrecoverableError(`${unitKey(unit)}: its teacher ${id} ${state === 'failed' ? `failed: ${teacherJob!.failedReason}` : 'is neither finished nor queued'}`);
+      }
+    }
   };
 
   /** The unit's inputs, checked against its address: a worker whose data differ from the producer's must not train it. */
@@ -141,8 +155,12 @@ export function startWorker(s: WorkerSettings): RunningWorker {
     }
   };
 
+  const connection = { ...s.connection, maxRetriesPerRequest: null };
+  // For looking up teachers' jobs; its connection errors repeat the worker's, which are reported.
+  const queue = new Queue<UnitJobData>(QUEUE_NAME, { connection });
+  queue.on('error', () => undefined);
   const worker = new Worker<UnitJobData>(QUEUE_NAME, processor, {
-    connection: { ...s.connection, maxRetriesPerRequest: null },
+    connection,
     concurrency: s.concurrency,
     name: s.name,
     lockDuration: s.lockMs,
@@ -164,6 +182,7 @@ export function startWorker(s: WorkerSettings): RunningWorker {
     async stop() {
       stopping = true;
       await worker.close();
+      await queue.close();
     },
   };
 }
