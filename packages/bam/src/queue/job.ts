@@ -13,10 +13,10 @@ export const QUEUE_NAME = 'bam-units';
 export interface DataSource {
   /** A glue_data folder (absolute) or "synthetic". */
   data: string;
-  /** Task names as given to --tasks (null: the whole synthetic suite). */
+  /** As given to --tasks (null: the whole synthetic suite). */
   tasks: string[] | null;
   scale: number;
-  /** A Hugging Face folder (absolute) whose vocab.txt is the tokenizer. */
+  /** A Hugging Face folder (absolute): its vocab.txt is the tokenizer. */
   model?: string;
 }
 
@@ -25,11 +25,10 @@ export interface UnitJobData {
   source: DataSource;
 }
 
-/** What a worker reports with job.updateProgress. */
+/** What a worker reports with job.updateProgress; resumedFrom: the checkpoint's step, when an earlier attempt left one. */
 export interface UnitProgress {
   step: number;
   total: number;
-  /** The step it resumed from (a checkpoint left by an earlier attempt), if any. */
   resumedFrom?: number;
 }
 
