@@ -42,9 +42,14 @@ export async function runExperimentOnQueue(o: ExperimentOptions, q: QueueRun): P
     const connection = { ...q.connection, maxRetriesPerRequest: null };
     const queue = new Queue<UnitJobData>(QUEUE_NAME, { connection });
     const flows = new FlowProducer({ connection });
-    const quiet = () => undefined; // ioredis reconnects by itself; watchUnits says when Redis is away
-    queue.on('error', quiet);
-    flows.on('error', quiet);
+    // ioredis reconnects by itself; say once per kind of error that Redis is away, so a wrong port is not a silent hang.
+    let last = '';
+    const report = (e: Error) => {
+      if (e.message !== last) q.log(`queue: ${e.message} (retrying)`);
+      last = e.message;
+    };
+    queue.on('error', report);
+    flows.on('error', report);
     try {
       await submit(queue, flows, missing, q);
       await watchUnits(queue, missing, q.store, records, q);

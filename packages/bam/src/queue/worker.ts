@@ -60,6 +60,7 @@ export function defaultWorkerName(): string {
 
 export function startWorker(s: WorkerSettings): RunningWorker {
   let stopping = false;
+  const trainings = new Set<Promise<UnitRecord>>();
   const loaded = new Map<string, Promise<{ tasks: TrainTask[]; tokenizer: BertTokenizer }>>();
   const load = (source: DataSource) => {
     const key = JSON.stringify(source);
@@ -138,7 +139,7 @@ export function startWorker(s: WorkerSettings): RunningWorker {
       job.updateProgress({ ...p }).catch(() => undefined);
     };
     try {
-      const record = await trainUnit(unit, inputs.tasks, inputs.tokenizer, teachers, { outputDir: dir, resume: true }, {
+      const running = trainUnit(unit, inputs.tasks, inputs.tokenizer, teachers, { outputDir: dir, resume: true }, {
         onReady: (step, total) => {
           s.log(step > 0 ? `${id}: resumed from step ${step}/${total} (checkpoint in ${dir})` : `${id}: training, ${total} steps`);
           report({ step, total, ...(step > 0 ? { resumedFrom: step } : {}) });
@@ -148,6 +149,8 @@ export function startWorker(s: WorkerSettings): RunningWorker {
         },
         shouldStop: () => stopping,
       });
+      trainings.add(running);
+      const record = await running.finally(() => trainings.delete(running));
       return reachedEnd(record) ? record : null;
     } catch (e) {
       if (e instanceof OutputLockedError) return 'busy' as const;
@@ -176,15 +179,39 @@ export function startWorker(s: WorkerSettings): RunningWorker {
   worker.on('failed', (job, e) => {
     if (job && !(e instanceof DelayedError) && !(e instanceof WaitingError)) s.log(`${job.id}: failed: ${e.message}`);
   });
-  const closed = new Promise<void>((resolve) => worker.once('closed', () => resolve()));
+  let markClosed = () => {};
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+  worker.once('closed', () => markClosed());
   return {
     closed,
     async stop() {
       stopping = true;
-      await worker.close();
-      await queue.close();
+      const closing = worker.close();
+      // The trainings checkpoint to the store whether Redis answers or not. Once they have, a Redis that
+      // is away must not keep the process alive: their jobs will be found stalled and resumed from there.
+      await Promise.allSettled([...trainings]);
+      if (!(await within(closing, CLOSE_GRACE_MS))) {
+        s.log(`Redis did not answer within ${CLOSE_GRACE_MS / 1000} s: closing without handing jobs back (they resume from their checkpoints once found stalled)`);
+        await within(Promise.all([worker.close(true), queue.close()]), CLOSE_GRACE_MS);
+      } else await within(queue.close(), CLOSE_GRACE_MS);
+      markClosed();
     },
   };
+}
+
+/** How long a stopping worker waits for Redis once its trainings have checkpointed. */
+const CLOSE_GRACE_MS = 5_000;
+
+/** Whether `p` settles within `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const done = p.then(() => true as const, () => true as const);
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Records of a student's teachers, or null while one of them has none yet. */
