@@ -61,10 +61,12 @@ export function defaultWorkerName(): string {
 export function startWorker(s: WorkerSettings): RunningWorker {
   let stopping = false;
   const trainings = new Set<Promise<UnitRecord>>();
+  // Loaded data and their hashes, kept per source: every unit of an experiment shares them.
   const loaded = new Map<string, Promise<{ tasks: TrainTask[]; tokenizer: BertTokenizer }>>();
+  const hashes = new Map<string, string>();
   const load = (source: DataSource) => {
     const key = JSON.stringify(source);
-    if (!loaded.has(key)) loaded.set(key, s.load(source));
+    if (!loaded.has(key)) loaded.set(key, s.load(source).catch((e: unknown) => { loaded.delete(key); throw e; }));
     return loaded.get(key)!;
   };
   const processor = async (job: Job<UnitJobData>, token?: string): Promise<{ hash: string }> => {
@@ -118,8 +120,12 @@ export function startWorker(s: WorkerSettings): RunningWorker {
     } catch (e) {
       throw new UnrecoverableError(`${unitKey(unit)}: cannot load its data (${source.data}): ${errorText(e)}`);
     }
-    const tasks = unit.tasks.map((n) => inputs.tasks.find((t) => t.name === n));
-    const data = tasks.every((t) => t) ? dataHash(tasks as TrainTask[], inputs.tokenizer) : '';
+    const key = `${JSON.stringify(source)} ${unit.tasks.join(',')}`;
+    if (!hashes.has(key)) {
+      const tasks = unit.tasks.map((n) => inputs.tasks.find((t) => t.name === n));
+      hashes.set(key, tasks.every((t) => t) ? dataHash(tasks as TrainTask[], inputs.tokenizer) : '');
+    }
+    const data = hashes.get(key)!;
     if (unitHash(unit.config, data, unit.teachers.map((t) => t.hash)) !== unit.hash) {
       throw new UnrecoverableError(`${unitKey(unit)}: the data this worker loads from ${source.data} differ from the experiment's (another copy, or changed since); mount the same data on every machine`);
     }
