@@ -38,6 +38,8 @@ const WORKER = ['--lock-ms', '3000', '--stalled-ms', '1000', '--teacher-wait-ms'
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 const built = existsSync(CLI);
+// In CI the set-up installs redis-server and builds the CLI: a skip there would hide a broken set-up.
+if ((!hasRedis || !built) && process.env.CI) throw new Error('queue tests: redis-server or the built CLI is missing (node scripts/bootstrap.mjs)');
 if (!hasRedis) console.warn('queue tests skipped: no redis-server (node scripts/bootstrap.mjs installs it)');
 if (!built) console.warn('queue tests skipped: run `node scripts/bootstrap.mjs` first (the tests run the built CLI)');
 
