@@ -116,13 +116,17 @@ function ensureChromium() {
   apt(['install', '-y', '-qq', 'chromium']);
 }
 
-/** redis-server, which `bam experiment --queue` and its tests need (docs/scale-out.md): Debian's package. */
+/**
+ * redis-server, which `bam experiment --queue` and its tests need (docs/scale-out.md), and the
+ * openssl command, with which the TLS queue test makes its certificates: Debian's packages.
+ */
 function ensureRedis() {
-  if (spawnSync('redis-server', ['--version']).status === 0) return;
-  log('installing redis-server (for the queue: bam experiment --queue, bam worker, and their tests)');
+  const missing = [['redis-server', '--version'], ['openssl', 'version']].filter(([cmd, arg]) => spawnSync(cmd, [arg]).error !== undefined).map(([cmd]) => cmd);
+  if (missing.length === 0) return;
+  log(`installing ${missing.join(' and ')} (for the queue: bam experiment --queue, bam worker, and their tests)`);
   apt(['update', '-qq']);
   // Debian's own service, where the machine starts one, listens on 127.0.0.1:6379 only; tests start their own on a free port.
-  apt(['install', '-y', '-qq', '--no-install-recommends', 'redis-server']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }
 
 function build() {
