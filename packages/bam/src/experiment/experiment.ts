@@ -1,28 +1,15 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BertTokenizer } from '@bamgpu/bert/node';
-import type { TrainConfig } from '../train/config.js';
 import { headline, type TaskScores } from '../train/evaluate.js';
-import type { TrainTask } from '../train/task.js';
 import type { LogEvent } from '../train/trainer.js';
 import { METHODS, type MethodName } from './methods.js';
-import { planExperiment, type UnitPlan } from './plan.js';
+import { planExperiment, type PlanInputs, type UnitPlan } from './plan.js';
 import { runUnit, type UnitRecord } from './run-units.js';
 import { trainUnit } from './train-unit.js';
 import { mannWhitneyU, mean, std } from './stats.js';
 import { lineChart, type Series } from './svg.js';
 
-export interface ExperimentOptions {
-  tasks: readonly TrainTask[];
-  tokenizer: BertTokenizer;
-  /** Settings shared by every run (init, sequence length, seed is replaced per run). */
-  base: Omit<TrainConfig, 'targets'>;
-  /** Overrides for single-task runs (the teachers), e.g. more epochs. */
-  single?: Partial<TrainConfig>;
-  /** Overrides for multi-task runs. */
-  multi?: Partial<TrainConfig>;
-  methods: readonly MethodName[];
-  seeds: readonly number[];
+export interface ExperimentOptions extends PlanInputs {
   /** Rows printed under the methods in table.md and kept in results.json (e.g. chance and ceiling). */
   references?: ReferenceRows;
   /** How the results were made (the command, the recipe), kept in results.json. */

@@ -27,12 +27,15 @@ export interface UnitPlan {
   teachers: { unit: string; hash: string; task: string }[];
 }
 
-/** What plans an experiment: the shape of ExperimentOptions it reads. */
+/** What plans an experiment (the part of ExperimentOptions it reads). */
 export interface PlanInputs {
   tasks: readonly TrainTask[];
   tokenizer: BertTokenizer;
+  /** Settings shared by every run (init, sequence length, seed is replaced per run). */
   base: Omit<TrainConfig, 'targets'>;
+  /** Overrides for single-task runs (the teachers), e.g. more epochs. */
   single?: Partial<TrainConfig>;
+  /** Overrides for multi-task runs. */
   multi?: Partial<TrainConfig>;
   methods: readonly MethodName[];
   seeds: readonly number[];
