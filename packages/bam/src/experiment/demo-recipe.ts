@@ -30,9 +30,10 @@ export interface DemoRecipe {
 }
 
 /**
- * Chosen on seed 0 within the demo's time budget (about 10 minutes on
- * lavapipe with 2 cores), the same for every method; docs/results/README.md
- * lists the settings tried and what each gave.
+ * Chosen on seed 0's single-task teachers, near the demo's time budget
+ * (about 12 minutes on lavapipe with 2 cores, most of it pre-training), the
+ * same for every method; docs/results/README.md lists the settings tried and
+ * what each gave.
  */
 export const DEMO_RECIPE: DemoRecipe = {
   scale: 0.5,
@@ -40,7 +41,7 @@ export const DEMO_RECIPE: DemoRecipe = {
   layers: 2,
   corpusVersion: 1,
   corpusSize: 50000,
-  pretrainSteps: 2000,
+  pretrainSteps: 6000,
   pretrainLr: 1e-3,
   pretrainBatchSize: 64,
   nextSentence: true,
