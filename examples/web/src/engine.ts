@@ -10,6 +10,7 @@ import {
   annealLambda,
   classificationTarget,
   generateSyntheticGlue,
+  padFeatures,
   regressionTarget,
   softTargetLoss,
   squaredErrorLoss,
@@ -211,14 +212,14 @@ export interface FineTuneResult {
 function makeBatches(lm: LoadedModel, examplesPerTask: number, seed: number): TaskBatch[] {
   // Scale is chosen so each train split has at least examplesPerTask examples (the smallest split has ~1000 at scale 1).
   const suite = generateSyntheticGlue({ seed, scale: Math.max(0.01, examplesPerTask / 500) });
-  const encoded: { task: TaskInfo; rows: { ids: number[]; types: number[] }[]; gold: number[] }[] = [];
+  const encoded: { task: TaskInfo; rows: { inputIds: number[]; tokenTypeIds: number[] }[]; gold: number[] }[] = [];
   for (const task of lm.tasks) {
     const data = suite.tasks.find((t) => t.name === task.name);
     if (!data) continue; // a head the suite has no examples for is left as it is
     const examples = data.splits.train.slice(0, examplesPerTask);
     const rows = examples.map((ex) => {
       const e = lm.tokenizer.encode(ex.textA, data.isPair ? ex.textB ?? '' : undefined, { maxLength: lm.maxLength });
-      return { ids: e.inputIds, types: e.tokenTypeIds };
+      return { inputIds: e.inputIds, tokenTypeIds: e.tokenTypeIds };
     });
     const gold = examples.map((ex) => {
       if (data.kind === 'classification') return data.labels.indexOf(String(ex.label));
@@ -228,18 +229,10 @@ function makeBatches(lm: LoadedModel, examplesPerTask: number, seed: number): Ta
     encoded.push({ task, rows, gold });
   }
   if (encoded.length === 0) throw new Error(`the model has no head for a synthetic task (it has ${lm.tasks.map((t) => t.name).join(', ')})`);
-  const t = Math.max(...encoded.flatMap((e) => e.rows.map((r) => r.ids.length)));
+  const t = Math.max(...encoded.flatMap((e) => e.rows.map((r) => r.inputIds.length)));
   return encoded.map(({ task, rows, gold }) => {
-    const n = rows.length;
-    const inputIds = new Int32Array(n * t);
-    const tokenTypeIds = new Int32Array(n * t);
-    const attentionMask = new Int32Array(n * t);
-    rows.forEach((r, i) => {
-      inputIds.set(r.ids, i * t);
-      tokenTypeIds.set(r.types, i * t);
-      attentionMask.fill(1, i * t, i * t + r.ids.length);
-    });
-    return { task, inputIds, tokenTypeIds, attentionMask, gold, teacher: [] };
+    const { ids, types, mask } = padFeatures(rows, 0, t);
+    return { task, inputIds: ids, tokenTypeIds: types, attentionMask: mask, gold, teacher: [] };
   });
 }
 

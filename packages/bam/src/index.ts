@@ -10,3 +10,5 @@ export * from './synthetic/index.js';
 // ops, no file IO, so a page can run BAM's fine-tuning objective too.
 export { annealLambda, goldWeight, classificationTarget, regressionTarget, softmax64, type TargetMix } from './distill/targets.js';
 export { softTargetLoss, squaredErrorLoss } from './distill/losses.js';
+// Padding token rows into one [rows × length] layout: the trainer's batches and a page's arrays alike.
+export { padFeatures, type PaddedRows } from './train/batch.js';
