@@ -5,10 +5,10 @@ import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
 import { runDemoPipeline } from '../experiment/demo-pipeline.js';
 import { formatTable } from '../experiment/experiment.js';
 import { ALL_METHODS, parseMethods } from '../experiment/methods.js';
-import type { CorpusVersion } from '../synthetic/corpus.js';
 import { fmtTime } from '../train/progress.js';
 import { nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
 import { parseArgs, usage, type OptionSpec } from './args.js';
+import { corpusVersionOf, corpusVersionOption } from './corpus-version.js';
 
 const R = DEMO_RECIPE;
 const SPECS: OptionSpec[] = [
@@ -20,7 +20,7 @@ const SPECS: OptionSpec[] = [
   { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale, rule: positive },
   { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden, rule: positiveInt },
   { name: 'layers', type: 'number', help: 'BERT layers', default: R.layers, rule: positiveInt },
-  { name: 'corpus-version', type: 'number', help: 'pre-training corpus version: 1 restates, 2 also names referents again (docs/synthetic-glue.md §10)', default: R.corpusVersion, rule: num({ integer: true, min: 1, max: 2 }) },
+  corpusVersionOption(R.corpusVersion, 'pre-training corpus version: '),
   { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', default: R.corpusSize, rule: positiveInt },
   { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps, rule: positiveInt },
   { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr, rule: num({ above: 0, max: 1 }) },
@@ -51,7 +51,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
     scale: Number(o.scale),
     hidden: Number(o.hidden),
     layers: Number(o.layers),
-    corpusVersion: Number(o['corpus-version']) as CorpusVersion,
+    corpusVersion: corpusVersionOf(o),
     corpusSize: Number(o['corpus-size']),
     pretrainSteps: Number(o['pretrain-steps']),
     pretrainLr: Number(o['pretrain-lr']),

@@ -6,9 +6,10 @@ import { readCorpusFile } from '../pretrain/corpus-file.js';
 import type { TextDocument } from '../pretrain/documents.js';
 import { heldOutCount, pretrain } from '../pretrain/pretrainer.js';
 import { savePretrainedEncoder } from '../pretrain/save.js';
-import { generatePretrainingCorpus, generateSyntheticGlue, type CorpusVersion } from '../synthetic/index.js';
+import { generatePretrainingCorpus, generateSyntheticGlue } from '../synthetic/index.js';
 import { fraction, nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
 import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
+import { corpusVersionOf, corpusVersionOption } from './corpus-version.js';
 import { hasWeights, loadTasks, loadTokenizer, readModelConfig, tinyConfig } from './load.js';
 
 const D = DEFAULT_PRETRAIN_CONFIG;
@@ -17,7 +18,7 @@ const SPECS: OptionSpec[] = [
   { name: 'corpus', type: 'string', help: '"synthetic" (the suite\'s unlabelled corpus), a text file (one document a line, a tab between two segments), or a glue_data folder (its training texts; needs --tasks)', default: 'synthetic' },
   { name: 'tasks', type: 'string', help: 'with a glue_data folder: the tasks whose training texts form the corpus' },
   { name: 'corpus-size', type: 'number', help: 'synthetic corpus: documents', default: 50000, rule: positiveInt },
-  { name: 'corpus-version', type: 'number', help: 'synthetic corpus: 1 restates, 2 also names referents again (docs/synthetic-glue.md §10)', default: 1, rule: num({ integer: true, min: 1, max: 2 }) },
+  corpusVersionOption(1, 'synthetic corpus: '),
   { name: 'scale', type: 'number', help: 'synthetic corpus: scale of the suite whose dev/test sentences it excludes', default: 1, rule: positive },
   { name: 'model', type: 'string', help: 'a Hugging Face BERT folder to continue pre-training (else a new BERT of --hidden/--layers)' },
   { name: 'hidden', type: 'number', help: 'new BERT: hidden size', default: 64, rule: positiveInt },
@@ -70,7 +71,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
   let vocabTxt: string | undefined;
   if (corpus === 'synthetic') {
     const suite = generateSyntheticGlue({ seed, scale: Number(o.scale) });
-    documents = generatePretrainingCorpus(suite, { size: Number(o['corpus-size']), version: Number(o['corpus-version']) as CorpusVersion });
+    documents = generatePretrainingCorpus(suite, { size: Number(o['corpus-size']), version: corpusVersionOf(o) });
     vocabTxt = suite.vocabTxt();
   } else if (await isDirectory(corpus)) {
     const names = o.tasks ? String(o.tasks).split(',').map((s) => s.trim()).filter(Boolean) : null;

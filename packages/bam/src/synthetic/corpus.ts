@@ -6,7 +6,7 @@
  * Like BERT's corpus, which is documents of consecutive sentences, each item
  * is a short "document": one sentence, or two in a row, where the second
  * continues the first. Version 1 continues by restating (the same clause
- * after 1–4 random edits of any kind); version 2 (docs §10) also continues,
+ * after 1–4 random edits of any kind); version 2 (docs §10.1) also continues,
  * half the time, with a new clause about a referent of the first.
  * Random second sentences are the pre-trainer's business (BERT's
  * next-sentence task draws them from other documents). Every sentence is well-formed, as
@@ -27,7 +27,7 @@ export interface CorpusDocument {
   readonly textB?: string;
 }
 
-/** 1: continuations restate; 2: half of them talk on about a referent (docs §10). */
+/** 1: continuations restate; 2: half of them talk on about a referent (docs §10.1). */
 export type CorpusVersion = 1 | 2;
 export const CORPUS_VERSIONS: readonly CorpusVersion[] = [1, 2];
 
