@@ -120,7 +120,7 @@ function ensureChromium() {
  * redis-server, which `bam experiment --queue` and its tests need (docs/scale-out.md), and the
  * openssl command, with which the TLS queue test makes its certificates: Debian's packages.
  */
-function ensureRedis() {
+function ensureQueueTools() {
   const missing = [['redis-server', '--version'], ['openssl', 'version']].filter(([cmd, arg]) => spawnSync(cmd, [arg]).error !== undefined).map(([cmd]) => cmd);
   if (missing.length === 0) return;
   log(`installing ${missing.join(' and ')} (for the queue: bam experiment --queue, bam worker, and their tests)`);
@@ -139,7 +139,7 @@ try {
   ensurePnpm();
   ensurePackages();
   ensureAdapter();
-  ensureRedis();
+  ensureQueueTools();
   if (args.has('--browser')) ensureChromium();
   if (!args.has('--no-build')) build();
 } catch (e) {

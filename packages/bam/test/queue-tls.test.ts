@@ -6,14 +6,13 @@
  * `rediss://bam@localhost`, the password from $BAM_REDIS_PASSWORD and the
  * CA from NODE_EXTRA_CA_CERTS, as on a remote machine.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI, freePort, killAll, startCli, startProcess } from './helpers/processes.js';
+import { freePort, killAll, queueTestsCanRun, startCli, startProcess } from './helpers/processes.js';
 
 const PASSWORD = 'bam-tls-test-password';
 /** The ACL of docs/scale-out.md: nothing for the default user, one user for bam's queue. */
@@ -23,9 +22,7 @@ const EXPERIMENT = [
   '--max-seq-length', '32', '--batch-size', '8', '--epochs', '1', '--lr', '1e-3', '--seeds', '1', '--methods', 'single', '--quiet',
 ];
 
-const ready = spawnSync('redis-server', ['--version']).status === 0 && spawnSync('openssl', ['version']).status === 0 && existsSync(CLI);
-// In CI the set-up installs redis-server and builds the CLI: a skip there would hide a broken set-up.
-if (!ready && process.env.CI) throw new Error('queue TLS test: redis-server, openssl or the built CLI is missing (node scripts/bootstrap.mjs)');
+const ready = queueTestsCanRun('queue TLS test', [['redis-server', '--version'], ['openssl', 'version']]);
 
 let dir: string;
 let port: number;

@@ -11,14 +11,12 @@
  * seed (4 units) and compare its runs with the local run's seed-0 runs,
  * which have the same content addresses.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI, killAll, startCli, type Proc, type Redis, startRedis } from './helpers/processes.js';
+import { killAll, queueTestsCanRun, startCli, type Proc, type Redis, startRedis } from './helpers/processes.js';
 
 const PASSWORD = 'bam-test-password';
 const EXPERIMENT = [
@@ -36,12 +34,7 @@ const ONE_SEED = withFlags({ '--seeds': '1' });
 /** Short BullMQ timings (documented `bam worker` settings): a dead worker's job is back on the queue within ~4 s. */
 const WORKER = ['--lock-ms', '3000', '--stalled-ms', '1000', '--teacher-wait-ms', '300'];
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-const built = existsSync(CLI);
-// In CI the set-up installs redis-server and builds the CLI: a skip there would hide a broken set-up.
-if ((!hasRedis || !built) && process.env.CI) throw new Error('queue tests: redis-server or the built CLI is missing (node scripts/bootstrap.mjs)');
-if (!hasRedis) console.warn('queue tests skipped: no redis-server (node scripts/bootstrap.mjs installs it)');
-if (!built) console.warn('queue tests skipped: run `node scripts/bootstrap.mjs` first (the tests run the built CLI)');
+const ready = queueTestsCanRun('queue tests', [['redis-server', '--version']]);
 
 let dir: string;
 let redis: Redis;
@@ -95,7 +88,7 @@ async function runQueued(name: string, store: string, onLine?: (p: Proc) => Prom
   return p.output();
 }
 
-describe.skipIf(!hasRedis || !built)('experiments as BullMQ jobs', () => {
+describe.skipIf(!ready)('experiments as BullMQ jobs', () => {
   let local: Awaited<ReturnType<typeof results>>;
   const store = () => join(dir, 'store');
 

@@ -4,7 +4,8 @@
  * reaches the CLI's GPU child too, and killAll() in afterAll leaves nothing
  * behind even when a test failed half-way.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,4 +133,19 @@ export async function startRedis(dir: string, password: string): Promise<Redis> 
       await start();
     },
   };
+}
+
+/**
+ * Whether the queue tests can run here: each command answers (`[command, version flag]`)
+ * and the CLI is built. Outside CI a gap skips them with a warning; in CI, where the
+ * set-up installs and builds everything, a gap is an error, since a skip would hide it.
+ */
+export function queueTestsCanRun(suite: string, commands: readonly (readonly [string, string])[]): boolean {
+  const missing = commands.filter(([cmd, flag]) => spawnSync(cmd, [flag]).status !== 0).map(([cmd]) => cmd);
+  if (!existsSync(CLI)) missing.push('the built CLI');
+  if (missing.length === 0) return true;
+  const what = `${suite}: ${missing.join(', ')} missing (node scripts/bootstrap.mjs installs and builds them)`;
+  if (process.env.CI) throw new Error(what);
+  console.warn(`${what}; skipped`);
+  return false;
 }
