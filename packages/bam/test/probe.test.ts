@@ -48,3 +48,39 @@ test('synonym probe: a table where each synonym is a copy of its partner ranks e
     expect(r.meanReciprocalRank).toBe(1);
   }
 });
+
+test('tokens-alone probe: a pair label given by whether one token differs is read perfectly, and a single-sentence label by one token occurring', async () => {
+  const { surfaceFeatures } = await import('../src/pretrain/surface-features.js');
+  let s = 11;
+  const rand = (n: number) => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  // Tokens 10..29 are filler; token 5 is the cue. A pair is labelled 1 when
+  // exactly one side has the cue, whatever else the sides share or not.
+  const pair = (n: number) => Array.from({ length: n }, (): Feature => {
+    const a = Array.from({ length: 4 }, () => 10 + rand(20));
+    const b = Array.from({ length: 4 }, () => 10 + rand(20));
+    const cueA = rand(2) === 1;
+    const cueB = rand(2) === 1;
+    if (cueA) a.push(5);
+    if (cueB) b.push(5);
+    const ids = [1, ...a, 2, ...b, 2];
+    return { taskIndex: 0, eid: 0, inputIds: ids, tokenTypeIds: ids.map((_, p) => (p <= a.length + 1 ? 0 : 1)), gold: cueA !== cueB ? 1 : 0 };
+  });
+  const pairTask: TrainTask = { ...task, isPair: true };
+  const trainP = pair(300);
+  const devP = pair(200);
+  const xp = surfaceFeatures(trainP, devP, true);
+  expect(linearProbe(pairTask, { x: xp.train, f: trainP }, { x: xp.dev, f: devP }, 0.1).accuracy).toBe(1);
+
+  const single = (n: number) => Array.from({ length: n }, (): Feature => {
+    const has = rand(2) === 1;
+    const ids = [1, ...Array.from({ length: 5 }, () => 10 + rand(20)), ...(has ? [5] : []), 2];
+    return { taskIndex: 0, eid: 0, inputIds: ids, tokenTypeIds: ids.map(() => 0), gold: has ? 1 : 0 };
+  });
+  const trainS = single(300);
+  const devS = single(200);
+  const xs = surfaceFeatures(trainS, devS, false);
+  expect(xs.tokens).toBe(23); // [CLS], [SEP], the cue and the 20 fillers
+  expect(linearProbe(task, { x: xs.train, f: trainS }, { x: xs.dev, f: devS }, 0.1).accuracy).toBe(1);
+  // A token cap keeps only the most frequent tokens: [CLS] and [SEP] in every row come first.
+  expect(surfaceFeatures(trainS, devS, false, 2).train[0].length).toBe(2);
+});

@@ -1,7 +1,10 @@
 import { initNode } from '@bamgpu/core/node';
 import { BertModel, BertMultiTask } from '@bamgpu/bert/node';
 import { encoderFeatures, linearProbe } from '../pretrain/probe.js';
+import { surfaceFeatures } from '../pretrain/surface-features.js';
 import { synonymProbe, type SynonymProbeRow } from '../pretrain/synonym-probe.js';
+import { generateSyntheticGlue } from '../synthetic/suite.js';
+import { referenceLevels } from '../synthetic/levels.js';
 import { headline } from '../train/evaluate.js';
 import { featurize } from '../train/features.js';
 import { numOutputs } from '../train/task.js';
@@ -12,6 +15,7 @@ import { hasWeights, loadTasks, loadTokenizer } from './load.js';
 const SPECS: OptionSpec[] = [
   { name: 'model', type: 'string', help: 'a Hugging Face BERT folder (e.g. <pretrain out>/model)' },
   { name: 'random', type: 'bool', help: 'also probe a randomly initialised encoder of the same shape, for comparison', default: true },
+  { name: 'surface', type: 'bool', help: 'also probe the raw tokens alone (which words occur, and for pairs which differ), no encoder', default: true },
   { name: 'data', type: 'string', help: 'a glue_data folder, or "synthetic"', default: 'synthetic' },
   { name: 'tasks', type: 'string', help: 'comma-separated task names (default: all synthetic tasks)' },
   { name: 'scale', type: 'number', help: 'size of the synthetic suite', default: 1, rule: positive },
@@ -24,10 +28,11 @@ const SPECS: OptionSpec[] = [
 /**
  * `bam probe`: linear probes of an encoder's frozen features ([CLS] and
  * mean-pooled final states) for each task, fitted on train and scored on
- * dev, beside the same probe on a random encoder of the same shape. A task
- * a probe cannot read from pre-trained features needs fine-tuning (or more
- * pre-training) to supply it: the question to ask of a task that stays near
- * chance.
+ * dev, beside the same probe on a random encoder of the same shape and on
+ * the raw tokens alone. A task a probe cannot read from pre-trained features
+ * needs fine-tuning (or more pre-training) to supply it; one the tokens'
+ * probe cannot read either may need more labelled examples than it has:
+ * the questions to ask of a task that stays near chance.
  */
 export async function probeCommand(argv: readonly string[]): Promise<void> {
   const { options: o } = parseArgs(argv, SPECS, 'bam probe');
@@ -53,7 +58,9 @@ export async function probeCommand(argv: readonly string[]): Promise<void> {
   }
   const maxLen = Number(o['max-seq-length']);
   console.log(`\nLinear probe of frozen features ([CLS] ‖ mean), ridge λ=${o.lambda}, dev ×100:\n`);
-  console.log(['task', 'metric', ...encoders.map(([n]) => n)].join('\t'));
+  // The synthetic suite knows each task's chance level and ceiling (docs/synthetic-glue.md §5): print them beside the probes.
+  const levels = String(o.data) === 'synthetic' ? referenceLevels(generateSyntheticGlue({ seed: Number(o.seed), scale: Number(o.scale) })) : null;
+  console.log(['task', 'metric', ...encoders.map(([n]) => n), ...(o.surface ? ['tokens alone'] : []), ...(levels ? ['chance', 'ceiling'] : [])].join('\t'));
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i];
     const trainF = featurize(task, i, task.train, tokenizer, maxLen, { where: `${task.name} train` });
@@ -64,6 +71,12 @@ export async function probeCommand(argv: readonly string[]): Promise<void> {
       const dev = { x: await encoderFeatures(bert, devF, 128), f: devF };
       cells.push((100 * headline(task, linearProbe(task, train, dev, Number(o.lambda)))).toFixed(1));
     }
+    if (o.surface) {
+      const x = surfaceFeatures(trainF, devF, task.isPair);
+      cells.push((100 * headline(task, linearProbe(task, { x: x.train, f: trainF }, { x: x.dev, f: devF }, Number(o.lambda)))).toFixed(1));
+    }
+    const level = levels?.get(task.name);
+    if (level) cells.push((100 * level.chance).toFixed(1), (100 * level.ceiling).toFixed(1));
     console.log([task.name, task.metrics[0], ...cells].join('\t'));
   }
   if (String(o.data) === 'synthetic') {

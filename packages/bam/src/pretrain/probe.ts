@@ -45,10 +45,14 @@ function ridge(x: readonly Float64Array[], y: readonly Float64Array[], lambda: n
   const k = y[0].length;
   const a = Array.from({ length: d }, () => new Float64Array(d + k));
   x.forEach((row, n) => {
-    const xr = [...row, 1];
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < d; j++) a[i][j] += xr[i] * xr[j];
-      for (let c = 0; c < k; c++) a[i][d + c] += xr[i] * y[n][c];
+    // Only the row's non-zero entries contribute (the tokens' features are mostly zeros).
+    const nz: number[] = [];
+    for (let i = 0; i < d - 1; i++) if (row[i] !== 0) nz.push(i);
+    nz.push(d - 1);
+    const xr = (i: number): number => (i === d - 1 ? 1 : row[i]);
+    for (const i of nz) {
+      for (const j of nz) a[i][j] += xr(i) * xr(j);
+      for (let c = 0; c < k; c++) a[i][d + c] += xr(i) * y[n][c];
     }
   });
   for (let i = 0; i < d - 1; i++) a[i][i] += lambda; // the bias is not shrunk
