@@ -40,9 +40,13 @@ const config: PretrainConfig = {
   progress: false,
 };
 
-test.each([false, true])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s', async (nextSentence) => {
-  const cfg = { ...config, nextSentence };
-  const sub = nextSentence ? 'nsp-' : '';
+test.each([
+  [false, false],
+  [true, false],
+  [true, true],
+])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s, grouped by length %s', async (nextSentence, groupByLength) => {
+  const cfg = { ...config, nextSentence, ...(groupByLength ? { groupByLength } : {}) };
+  const sub = `${nextSentence ? 'nsp-' : ''}${groupByLength ? 'grouped-' : ''}`;
   const full = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, `${sub}full`) } });
   const fullWeights = await full.model.stateDict();
   full.model.dispose();
@@ -64,7 +68,17 @@ test.each([false, true])('killed and resumed = uninterrupted, bit for bit (weigh
   // Resuming under other settings is refused rather than mixing two runs.
   await expect(pretrain({ documents, tokenizer, config: { ...cfg, learningRate: 5e-4, outputDir: join(dir, `${sub}resumed`), resume: true } })).rejects.toThrow(/different pre-training settings/);
   const steps = full.history.filter((e) => e.type === 'step');
-  expect(steps.every((e) => (e.nextSentenceAccuracy !== undefined) === nextSentence)).toBe(true);
+  const paired = (e: (typeof steps)[number]) => e.type === 'step' && e.nextSentenceAccuracy !== undefined;
+  expect(steps.some(paired)).toBe(nextSentence);
+  // Grouped by length, a batch of short documents may hold no pair, and its step logs no next-sentence figures.
+  if (!groupByLength) expect(steps.every((e) => paired(e) === nextSentence)).toBe(true);
+  if (groupByLength) {
+    // Grouping changes which documents share a step, so the run differs from the ungrouped one.
+    const plain = await pretrain({ documents, tokenizer, config: { ...cfg, groupByLength: false, stopAfter: 10 } });
+    plain.model.dispose();
+    const loss = (h: typeof full.history) => h.filter((e) => e.type === 'step' && e.step === 10).map((e) => (e.type === 'step' ? e.loss : NaN));
+    expect(loss(plain.history)).not.toEqual(loss(full.history));
+  }
 });
 
 test('with the next-sentence task the folder holds a trained pooler, which fine-tuning loads', async () => {
@@ -155,6 +169,7 @@ test('a diverging run stops at the first non-finite loss, keeps its last good ch
 test('bad settings are refused before any training, naming the setting', async () => {
   await expect(pretrain({ documents, tokenizer, config: { ...config, batchSize: 0 } })).rejects.toThrow(/batchSize must be a positive integer/);
   await expect(pretrain({ documents, tokenizer, config: { ...config, learningRate: -1 } })).rejects.toThrow(/learningRate/);
+  await expect(pretrain({ documents, tokenizer, config: { ...config, groupByLength: 'yes' as unknown as boolean } })).rejects.toThrow(/groupByLength must be true or false/);
   expect(await main(['pretrain', '--out', join(dir, 'x'), '--steps', '5', '--epochs', '1'])).toBe(2);
   const err = vi.spyOn(console, 'error').mockImplementation(() => {});
   expect(await main(['pretrain', '--out', join(dir, 'y'), '--steps', '5', '--corpus-version', '3'])).toBe(2);

@@ -22,6 +22,14 @@ export interface PretrainConfig {
    * off: masked LM alone (a BertForMaskedLM, no pooler).
    */
   nextSentence: boolean;
+  /**
+   * Batch documents of similar length together (Hugging Face's
+   * `group_by_length`), so that less of each step is padding; absent or
+   * false: batches are plain slices of the shuffled order. With the
+   * next-sentence task, a batch of short one-segment documents then holds
+   * no pair, so next-sentence steps come in runs rather than every step.
+   */
+  groupByLength?: boolean;
   seed: number;
   /** Documents held out from the end of the corpus for evaluation. */
   heldOut: number;
@@ -84,4 +92,5 @@ export function validatePretrainConfig(c: PretrainConfig): void {
   nonNegInt('checkpointEvery', c.checkpointEvery);
   nonNegInt('seed', c.seed);
   if (c.stopAfter !== undefined) positiveInt('stopAfter', c.stopAfter);
+  if (c.groupByLength !== undefined && typeof c.groupByLength !== 'boolean') throw new TypeError(`pretrain: groupByLength must be true or false, got ${String(c.groupByLength)}`);
 }

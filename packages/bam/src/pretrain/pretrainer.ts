@@ -10,6 +10,7 @@ import { Progress } from '../train/progress.js';
 import { Mulberry32, deriveSeed } from '@bamgpu/core';
 import { validatePretrainConfig, type PretrainConfig } from './config.js';
 import { makePretrainBatch, type BatchOptions, type PretrainBatch } from './batch.js';
+import { groupByLength } from './length-groups.js';
 import { tokenizeDocuments, type TextDocument, type TokenizedDocuments } from './documents.js';
 import type { MaskingOptions } from './masking.js';
 
@@ -74,15 +75,18 @@ export function heldOutCount(documents: number, cfg: Pick<PretrainConfig, 'heldO
 }
 
 const LOG_EVERY = 10;
-/** Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks. */
+/** Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks, the length groups of each epoch. */
 const ORDER = 1;
 const MASKS = 2;
 const HELD_OUT_MASKS = 3;
+const LENGTH_GROUPS = 4;
 
 function configKey(c: PretrainConfig, documents: number): string {
   return JSON.stringify({
     documents, batchSize: c.batchSize, steps: c.steps, lr: c.learningRate, warmup: c.warmupProportion, maskRate: c.maskRate, nextSentence: c.nextSentence,
     seed: c.seed, maxSeqLength: c.maxSeqLength, heldOut: c.heldOut, weightDecay: c.weightDecay,
+    // Only when on, so that checkpoints made before the option existed still resume.
+    ...(c.groupByLength ? { groupByLength: true } : {}),
   });
 }
 
@@ -219,6 +223,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   if (step === 0) await emit({ type: 'start', totalSteps, trainDocuments: trainDocs.length, heldOutDocuments: heldEnc.a.length, parameters: model.numParameters() });
 
   const perEpoch = Math.floor(trainDocs.length / cfg.batchSize);
+  const documentLengths = enc.a.map((a, i) => a.length + (enc.b[i]?.length ?? 0));
   let orderEpoch = -1;
   let order: number[] = [];
   const progress = cfg.progress ? new Progress(cfg.label ?? 'pretrain', totalSteps, step) : null;
@@ -228,6 +233,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== orderEpoch) {
       order = new Mulberry32(deriveSeed(cfg.seed, ORDER, epoch)).shuffle([...Array(trainDocs.length).keys()]);
+      if (cfg.groupByLength) order = groupByLength(order, documentLengths, cfg.batchSize, new Mulberry32(deriveSeed(cfg.seed, LENGTH_GROUPS, epoch)));
       orderEpoch = epoch;
     }
     const first = (step % perEpoch) * cfg.batchSize;
