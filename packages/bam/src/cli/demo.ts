@@ -25,6 +25,7 @@ const SPECS: OptionSpec[] = [
   { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps, rule: positiveInt },
   { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr, rule: num({ above: 0, max: 1 }) },
   { name: 'next-sentence', type: 'bool', help: "pre-train with BERT's next-sentence task too", default: R.nextSentence },
+  { name: 'group-by-length', type: 'bool', help: 'pre-training batches of documents of similar length (less padding)', default: R.groupByLength },
   { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
   { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
@@ -56,6 +57,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
     pretrainSteps: Number(o['pretrain-steps']),
     pretrainLr: Number(o['pretrain-lr']),
     nextSentence: Boolean(o['next-sentence']),
+    groupByLength: Boolean(o['group-by-length']),
     epochs: Number(o.epochs),
     learningRate: Number(o.lr),
   };

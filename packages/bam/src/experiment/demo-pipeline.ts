@@ -65,6 +65,8 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     learningRate: r.pretrainLr,
     batchSize: r.pretrainBatchSize,
     nextSentence: r.nextSentence,
+    // Only when on, so that an encoder pre-trained without the option keeps its cache hash.
+    ...(r.groupByLength ? { groupByLength: true } : {}),
     maxSeqLength: r.maxSeqLength,
     seed: o.dataSeed,
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
