@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { initNode } from '@bamgpu/core/node';
 import { DEMO_RECIPE } from '../src/experiment/demo-recipe.js';
-import { runDemoPipeline } from '../src/experiment/demo-pipeline.js';
+import { demoPretraining, runDemoPipeline } from '../src/experiment/demo-pipeline.js';
+import { pretrainCacheDir } from '../src/pretrain/cache.js';
+import { generateSyntheticGlue } from '../src/synthetic/index.js';
 import { formatTable } from '../src/experiment/experiment.js';
 
 let dir: string;
@@ -57,4 +59,11 @@ test('pre-trains once, reuses the encoder, draws curves and prints chance and ce
   const paths = [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => (m[1].match(/L/g) ?? []).length);
   expect(paths).toHaveLength(3);
   for (const segments of paths) expect(segments).toBeGreaterThanOrEqual(1);
+});
+
+test('the cache folders that docs/results and cached encoders name stay the same: the recipe, and the previous one without length grouping', () => {
+  const vocab = generateSyntheticGlue({ seed: 0, scale: DEMO_RECIPE.scale }).vocabTxt().split('\n').filter(Boolean).length;
+  const folder = (r: typeof DEMO_RECIPE) => pretrainCacheDir('c', demoPretraining(r, 0, vocab).settings);
+  expect(folder(DEMO_RECIPE)).toBe(join('c', 'pretrained-6b38cf5292edc347'));
+  expect(folder({ ...DEMO_RECIPE, groupByLength: false })).toBe(join('c', 'pretrained-ab34ab92a0e370f3'));
 });

@@ -44,18 +44,13 @@ async function pretrainSummary(dir: string): Promise<{ seconds: number; heldOutA
 }
 
 /**
- * The demo: the embedded suite, a BERT pre-trained by masked LM on the
- * suite's unlabelled corpus (cached), then every method fine-tuned from it
- * with one recipe, over the given seeds.
+ * The demo's encoder shape, its pre-training settings, and the settings the
+ * cache folder is named by (a hash of them: docs and cached encoders name
+ * those folders, so a change here must be deliberate).
  */
-export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipelineResult> {
-  const r = o.recipe;
-  const suite = generateSyntheticGlue({ seed: o.dataSeed, scale: r.scale });
-  const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
-  const tasks = suite.tasks.map(fromSynthetic);
-  o.log(`data: embedded synthetic suite (seed ${o.dataSeed}, scale ${r.scale}): ${tasks.map((t) => `${t.name} ${t.train.length}`).join(', ')} training examples`);
+export function demoPretraining(r: DemoRecipe, dataSeed: number, vocabSize: number) {
   const config = bertConfig({
-    vocabSize: tokenizer.vocabSize, hiddenSize: r.hidden, numHiddenLayers: r.layers, numAttentionHeads: Math.max(1, r.hidden / 16),
+    vocabSize, hiddenSize: r.hidden, numHiddenLayers: r.layers, numAttentionHeads: Math.max(1, r.hidden / 16),
     intermediateSize: 4 * r.hidden, maxPositionEmbeddings: 64, hiddenDropoutProb: 0.1, attentionProbsDropoutProb: 0.1,
   });
   const pretrainConfig = {
@@ -68,11 +63,26 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     // Only when on, so that an encoder pre-trained without the option keeps its cache hash.
     ...(r.groupByLength ? { groupByLength: true } : {}),
     maxSeqLength: r.maxSeqLength,
-    seed: o.dataSeed,
+    seed: dataSeed,
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
     checkpointEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
   };
-  const settings = { version: 1, corpus: { seed: o.dataSeed, scale: r.scale, size: r.corpusSize, version: r.corpusVersion }, pretrain: { ...pretrainConfig, init: undefined, config } };
+  const settings = { version: 1, corpus: { seed: dataSeed, scale: r.scale, size: r.corpusSize, version: r.corpusVersion }, pretrain: { ...pretrainConfig, init: undefined, config } };
+  return { config, pretrainConfig, settings };
+}
+
+/**
+ * The demo: the embedded suite, a BERT pre-trained by masked LM on the
+ * suite's unlabelled corpus (cached), then every method fine-tuned from it
+ * with one recipe, over the given seeds.
+ */
+export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipelineResult> {
+  const r = o.recipe;
+  const suite = generateSyntheticGlue({ seed: o.dataSeed, scale: r.scale });
+  const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
+  const tasks = suite.tasks.map(fromSynthetic);
+  o.log(`data: embedded synthetic suite (seed ${o.dataSeed}, scale ${r.scale}): ${tasks.map((t) => `${t.name} ${t.train.length}`).join(', ')} training examples`);
+  const { config, pretrainConfig, settings } = demoPretraining(r, o.dataSeed, tokenizer.vocabSize);
   const dir = pretrainCacheDir(o.cacheDir, settings);
   const reused = await cachedModelReady(dir);
   o.log(`model: BERT, hidden ${r.hidden}, ${r.layers} layers, ${config.numAttentionHeads} heads`);
