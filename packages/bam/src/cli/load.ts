@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertTokenizer, bertConfig, parseBertConfigText, type BertConfig } from '@bamgpu/bert/node';
-import { generateSyntheticGlue } from '../synthetic/index.js';
+import { generateSyntheticGlue, type SyntheticSuite } from '../synthetic/index.js';
 import { loadGlueTask } from '../train/sources.js';
 import { fromSynthetic, type TrainTask } from '../train/task.js';
 import { exists } from '../io/fs-safe.js';
@@ -9,13 +9,13 @@ import type { DataSource } from '../queue/job.js';
 import { UsageError } from './args.js';
 
 /** Tasks from a GLUE folder (names as GLUE or the reference spells them) or from the embedded suite ("synthetic"). */
-export async function loadTasks(data: string, names: readonly string[] | null, opts: { scale?: number; seed?: number; maxLines?: number } = {}): Promise<{ tasks: TrainTask[]; vocabTxt?: string }> {
+export async function loadTasks(data: string, names: readonly string[] | null, opts: { scale?: number; seed?: number; maxLines?: number } = {}): Promise<{ tasks: TrainTask[]; vocabTxt?: string; suite?: SyntheticSuite }> {
   if (data === 'synthetic') {
     const suite = generateSyntheticGlue({ seed: opts.seed ?? 0, scale: opts.scale ?? 1 });
     const all = suite.tasks.map(fromSynthetic);
     const valid = all.map((t) => t.name);
     const tasks = names ? names.map((n) => all.find((t) => t.name === n) ?? bad(n, valid)) : all;
-    return { tasks, vocabTxt: suite.vocabTxt() };
+    return { tasks, vocabTxt: suite.vocabTxt(), suite };
   }
   if (!names || names.length === 0) throw new UsageError('--tasks is required with a GLUE folder (e.g. --tasks rte,mrpc)');
   if (!(await exists(data))) throw new UsageError(`GLUE data folder not found: ${data}`);

@@ -104,7 +104,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
     maxSeqLength: Number(o['max-seq-length']),
     maskRate: Number(o['mask-rate']),
     nextSentence: Boolean(o['next-sentence']),
-    ...(o['group-by-length'] ? { groupByLength: true } : {}),
+    groupByLength: Boolean(o['group-by-length']),
     heldOut: Number(o['held-out']),
     evalEvery: Number(o['eval-every']),
     checkpointEvery: Number(o['checkpoint-every']),

@@ -3,7 +3,6 @@ import { BertModel, BertMultiTask } from '@bamgpu/bert/node';
 import { encoderFeatures, linearProbe } from '../pretrain/probe.js';
 import { surfaceFeatures } from '../pretrain/surface-features.js';
 import { synonymProbe, type SynonymProbeRow } from '../pretrain/synonym-probe.js';
-import { generateSyntheticGlue } from '../synthetic/suite.js';
 import { referenceLevels } from '../synthetic/levels.js';
 import { headline } from '../train/evaluate.js';
 import { featurize } from '../train/features.js';
@@ -46,7 +45,7 @@ export async function probeCommand(argv: readonly string[]): Promise<void> {
   const names = o.tasks ? String(o.tasks).split(',').map((s) => s.trim()).filter(Boolean) : null;
   const rt = await initNode();
   console.log(`adapter: ${rt.adapter.description || rt.adapter.device}`);
-  const { tasks, vocabTxt } = await loadTasks(String(o.data), names, { scale: Number(o.scale), seed: Number(o.seed) });
+  const { tasks, vocabTxt, suite } = await loadTasks(String(o.data), names, { scale: Number(o.scale), seed: Number(o.seed) });
   const tokenizer = await loadTokenizer(dir, vocabTxt);
   const specs = tasks.map((t) => ({ name: t.name, numLabels: numOutputs(t) }));
   const trained = await BertMultiTask.fromPretrained(dir, { tasks: specs, warn: false });
@@ -59,7 +58,7 @@ export async function probeCommand(argv: readonly string[]): Promise<void> {
   const maxLen = Number(o['max-seq-length']);
   console.log(`\nLinear probe of frozen features ([CLS] ‖ mean), ridge λ=${o.lambda}, dev ×100:\n`);
   // The synthetic suite knows each task's chance level and ceiling (docs/synthetic-glue.md §5): print them beside the probes.
-  const levels = String(o.data) === 'synthetic' ? referenceLevels(generateSyntheticGlue({ seed: Number(o.seed), scale: Number(o.scale) })) : null;
+  const levels = suite ? referenceLevels(suite) : null;
   console.log(['task', 'metric', ...encoders.map(([n]) => n), ...(o.surface ? ['tokens alone'] : []), ...(levels ? ['chance', 'ceiling'] : [])].join('\t'));
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i];
