@@ -1,8 +1,9 @@
 /**
  * Summary statistics for comparing methods over seeds: mean ± sample std,
- * and the two-sided Mann–Whitney U test the BAM paper uses for significance
- * (exact distribution for small samples without ties, normal approximation
- * with tie correction otherwise).
+ * the two-sided Mann–Whitney U test the BAM paper uses for significance,
+ * and for runs paired by seed the sign test and Wilcoxon's signed-rank test.
+ * Exact distributions for small samples without ties, normal approximations
+ * with tie and continuity corrections otherwise.
  */
 export function mean(xs: readonly number[]): number {
   return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
@@ -92,4 +93,71 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   if (sigma === 0) return { u, p: 1, method: 'normal' };
   const z = (Math.abs(u - mu) - 0.5) / sigma;
   return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))), method: 'normal' };
+}
+
+export interface PairedTest {
+  /** Pairs left after dropping zero differences. */
+  n: number;
+  /** Sign test: pairs with a positive difference. Signed rank: W+, the sum of their ranks. */
+  statistic: number;
+  /** Two-sided p-value. */
+  p: number;
+  method: 'exact' | 'normal';
+}
+
+/** Two-sided exact sign test of paired differences (zeros dropped): is a positive difference as likely as a negative one? */
+export function signTest(diffs: readonly number[]): PairedTest {
+  const nonZero = diffs.filter((d) => d !== 0);
+  const n = nonZero.length;
+  const k = nonZero.filter((d) => d > 0).length;
+  if (n === 0) return { n, statistic: 0, p: 1, method: 'exact' };
+  let tail = 0;
+  for (let i = 0; i <= Math.min(k, n - k); i++) tail += choose(n, i);
+  return { n, statistic: k, p: Math.min(1, (2 * tail) / 2 ** n), method: 'exact' };
+}
+
+/** Ranks of |d| from 1, ties taking their average rank. */
+function absoluteRanks(ds: readonly number[]): number[] {
+  const order = ds.map((d, i) => [Math.abs(d), i] as const).sort((a, b) => a[0] - b[0]);
+  const ranks = new Array<number>(ds.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k][1]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/**
+ * Two-sided Wilcoxon signed-rank test of paired differences (zeros dropped,
+ * as Wilcoxon did). Exact when there are no tied |d| and at most 50 pairs
+ * (the counts of subsets of 1..n by sum are exact in doubles there); else
+ * the normal approximation with tie and continuity corrections.
+ */
+export function wilcoxonSignedRank(diffs: readonly number[]): PairedTest {
+  const ds = diffs.filter((d) => d !== 0);
+  const n = ds.length;
+  if (n === 0) return { n, statistic: 0, p: 1, method: 'exact' };
+  const ranks = absoluteRanks(ds);
+  const w = ds.reduce((s, d, i) => s + (d > 0 ? ranks[i] : 0), 0);
+  const max = (n * (n + 1)) / 2;
+  if (new Set(ds.map(Math.abs)).size === n && n <= 50) {
+    // counts[s]: subsets of ranks 1..n whose sum is s; under H0 each of the 2^n sign patterns is equally likely.
+    const counts = new Array<number>(max + 1).fill(0);
+    counts[0] = 1;
+    for (let r = 1; r <= n; r++) for (let s = max; s >= r; s--) counts[s] += counts[s - r];
+    const lo = Math.min(w, max - w);
+    let tail = 0;
+    for (let s = 0; s <= lo; s++) tail += counts[s];
+    return { n, statistic: w, p: Math.min(1, (2 * tail) / 2 ** n), method: 'exact' };
+  }
+  const counts = new Map<number, number>();
+  for (const d of ds) counts.set(Math.abs(d), (counts.get(Math.abs(d)) ?? 0) + 1);
+  let tieTerm = 0;
+  for (const c of counts.values()) tieTerm += c ** 3 - c;
+  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
+  if (sigma === 0) return { n, statistic: w, p: 1, method: 'normal' };
+  const z = (Math.abs(w - max / 2) - 0.5) / sigma;
+  return { n, statistic: w, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))), method: 'normal' };
 }
