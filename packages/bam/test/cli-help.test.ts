@@ -22,7 +22,7 @@ test('bam --version and -V print the package version', async () => {
   }
 });
 
-test.each(['run', 'pretrain', 'probe', 'train', 'predict', 'eval', 'experiment', 'demo'])('bam %s -h and --help: usage on stdout, exit 0', async (cmd) => {
+test.each(['run', 'pretrain', 'probe', 'train', 'predict', 'eval', 'experiment', 'compare', 'demo'])('bam %s -h and --help: usage on stdout, exit 0', async (cmd) => {
   for (const flag of ['-h', '--help']) {
     const { out, err } = capture();
     expect(await main([cmd, flag])).toBe(0);

@@ -1,7 +1,7 @@
 import type { FuzzTarget } from '../harness.js';
 import { glueTarget } from './glue.js';
 import { halfTarget } from './half.js';
-import { bertConfigTarget, hparamsTarget, optimizerStepsTarget, trainerStateTarget } from './json-files.js';
+import { bertConfigTarget, experimentResultsTarget, hparamsTarget, optimizerStepsTarget, trainerStateTarget } from './json-files.js';
 import { pickleTarget } from './pickle.js';
 import { safetensorsTarget } from './safetensors.js';
 import { teachersTarget } from './teachers.js';
@@ -21,4 +21,5 @@ export const TARGETS: readonly FuzzTarget[] = [
   trainerStateTarget,
   optimizerStepsTarget,
   hparamsTarget,
+  experimentResultsTarget,
 ];

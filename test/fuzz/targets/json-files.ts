@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CheckpointError } from '../../../packages/bert/src/checkpoint/errors.js';
 import { BertConfigError, MAX_NUM_LABELS, parseBertConfigText } from '../../../packages/bert/src/config.js';
 import { HparamsError, referenceDefaults, resolveReferenceHparams } from '../../../packages/bam/src/cli/reference-hparams.js';
+import { ResultsFormatError, parseExperimentResults } from '../../../packages/bam/src/experiment/compare.js';
 import { parseOptimizerSteps } from '../../../packages/bam/src/train/checkpoint.js';
 import { parseTrainerState } from '../../../packages/bam/src/train/trainer-state.js';
 import { expectValid, runCase, type FuzzTarget } from '../harness.js';
@@ -92,5 +93,35 @@ export const hparamsTarget: FuzzTarget = {
     }
     expectValid(h.task_names.length > 0 && h.task_names.every((t) => typeof t === 'string'), 'hparams: task_names accepted');
     if (h.distill) expectValid(h.task_names.every((t) => typeof h.teachers[t] === 'string'), 'hparams: distill without a teacher accepted');
+  },
+};
+
+const RESULTS_FILE = 'fuzz/results.json';
+const RESULTS = {
+  dataSeed: 0,
+  tasks: ['syn-sentiment', 'syn-similarity'],
+  metricOf: { 'syn-sentiment': 'accuracy', 'syn-similarity': 'pearson' },
+  runs: [
+    { method: 'multi', seed: 0, dev: { 'syn-sentiment': { accuracy: 0.6 }, 'syn-similarity': { pearson: 0.4 } } },
+    { method: 'bam', seed: 0, dev: { 'syn-sentiment': { accuracy: 0.7 }, 'syn-similarity': { pearson: 0.5 } } },
+  ],
+};
+const RESULTS_FIELDS = ['dataSeed', 'tasks', 'tasks.0', 'metricOf', 'metricOf.syn-sentiment', 'runs', 'runs.0', 'runs.0.seed', 'runs.0.method', 'runs.1.dev', 'runs.1.dev.syn-similarity.pearson'];
+
+/** `bam compare`'s reader of experiment results. */
+export const experimentResultsTarget: FuzzTarget = {
+  name: 'experiment-results',
+  input: inputsFrom([utf8(JSON.stringify(RESULTS))], fieldMutationsOf(RESULTS, RESULTS_FIELDS)),
+  check(bytes) {
+    const out = runCase(bytes, { file: RESULTS_FILE, own: [ResultsFormatError], where: /: (not JSON|not a JSON object|"tasks"|"metricOf"|"runs"|runs\[\d+\])/ }, () =>
+      parseExperimentResults(decodeText(bytes), RESULTS_FILE),
+    );
+    if (!('value' in out)) return;
+    const r = out.value;
+    expectValid(r.tasks.length > 0 && r.tasks.every((t) => typeof r.metricOf[t] === 'string'), `${RESULTS_FILE}: tasks without metrics accepted`);
+    for (const run of r.runs) {
+      expectValid(typeof run.method === 'string' && Number.isSafeInteger(run.seed), `${RESULTS_FILE}: run ${JSON.stringify(run.method)} accepted`);
+      expectValid(r.tasks.every((t) => Number.isFinite(run.dev[t][r.metricOf[t]])), `${RESULTS_FILE}: a run without a finite score accepted`);
+    }
   },
 };

@@ -1,5 +1,6 @@
 import { SettingsError } from '../settings/rules.js';
 import { UsageError } from './args.js';
+import { compareCommand } from './compare.js';
 import { demo } from './demo.js';
 import { experimentCommand } from './experiment.js';
 import { evalCommand, predictCommand } from './predict.js';
@@ -9,7 +10,8 @@ import { runReference } from './run-reference.js';
 import { trainCommand } from './train.js';
 import { workerCommand } from './worker.js';
 
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string }> = {
+/** `gpu: false`: the command only reads files, so it runs without starting WebGPU. */
+const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; help: string; gpu?: false }> = {
   run: { run: runReference, help: "the reference's command: bam run <model_name> <bam_dir> '<json hparams>'" },
   pretrain: { run: pretrainCommand, help: 'masked-LM pre-training of a BERT on a text corpus (writes a Hugging Face folder)' },
   probe: { run: probeCommand, help: "linear probes of an encoder's frozen features per task (is what a task needs already there?)" },
@@ -17,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>
   predict: { run: predictCommand, help: 'predictions on a split; GLUE leaderboard files for test splits' },
   eval: { run: evalCommand, help: 'dev metrics of a trained model' },
   experiment: { run: experimentCommand, help: "the paper's comparison and ablations over N seeds" },
+  compare: { run: compareCommand, help: 'methods over several experiments (e.g. data seeds), runs paired by seed: sign and signed-rank tests', gpu: false },
   worker: { run: workerCommand, help: 'trains `bam experiment --queue` jobs from Redis until SIGTERM (docs/scale-out.md)' },
   demo: { run: demo, help: 'the whole pipeline on the embedded synthetic suite (Single / Multi / BAM table)' },
 };
@@ -34,7 +37,7 @@ async function version(): Promise<string> {
  */
 export function needsGpu(argv: readonly string[]): boolean {
   const [cmd, ...rest] = argv;
-  return cmd !== undefined && Object.hasOwn(COMMANDS, cmd) && !rest.some((a) => a === '-h' || a === '--help');
+  return cmd !== undefined && Object.hasOwn(COMMANDS, cmd) && COMMANDS[cmd].gpu !== false && !rest.some((a) => a === '-h' || a === '--help');
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
