@@ -46,10 +46,10 @@ describe('comparePaired', () => {
     expect(() => comparePaired([e0, other], ['multi'])).toThrow(/other\/results\.json: its tasks or metrics differ from e0's/);
   });
 
-  test('the text names the data seeds and prints one line per comparison', () => {
+  test('the text names the data seeds and prints one line per comparison, methods by their labels', () => {
     const text = formatComparison([e0, e1], comparePaired([e0, e1], ['multi']));
     expect(text).toMatch(/^2 experiment\(s\): data seed 0, data seed 1\./);
-    expect(text.split('\n').filter((l) => /^bam\s+multi\s+3\s+\+1\.7\s+2–1/.test(l))).toHaveLength(1);
+    expect(text.split('\n').filter((l) => /^BAM\s+Multi\s+3\s+\+1\.7\s+2–1/.test(l))).toHaveLength(1);
   });
 });
 

@@ -6,7 +6,8 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { demo } from '../src/cli/demo.js';
 import { initNode } from '@bamgpu/core/node';
 import { DEMO_RECIPE } from '../src/experiment/demo-recipe.js';
 import { demoPretraining, runDemoPipeline } from '../src/experiment/demo-pipeline.js';
@@ -66,4 +67,23 @@ test('the cache folders that docs/results and cached encoders name stay the same
   const folder = (r: typeof DEMO_RECIPE) => pretrainCacheDir('c', demoPretraining(r, 0, vocab).settings);
   expect(folder(DEMO_RECIPE)).toBe(join('c', 'pretrained-6b38cf5292edc347'));
   expect(folder({ ...DEMO_RECIPE, groupByLength: false })).toBe(join('c', 'pretrained-ab34ab92a0e370f3'));
+});
+
+test('bam demo --data-seeds 2: one folder per data seed, each its own encoder, then the comparison paired over both', async () => {
+  const out: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  try {
+    await demo(['--out', join(dir, 'multi-data'), '--cache-dir', join(dir, 'cache-multi'), '--seed', '3', '--data-seeds', '2', '--seeds', '2', '--methods', 'single,multi',
+      '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet']);
+  } finally {
+    spy.mockRestore();
+  }
+  expect((await readdir(join(dir, 'multi-data'))).sort()).toEqual(['data-seed-3', 'data-seed-4']);
+  expect(await readdir(join(dir, 'cache-multi'))).toHaveLength(2);
+  for (const d of [3, 4]) expect(JSON.parse(await readFile(join(dir, 'multi-data', `data-seed-${d}`, 'results.json'), 'utf8')).dataSeed).toBe(d);
+  const text = out.join('\n');
+  expect(text).toContain('=== data seed 4 ===');
+  expect(text).toMatch(/^2 experiment\(s\): data seed 3, data seed 4\./m);
+  // Two data seeds × two fine-tuning seeds: four pairs of Multi and Single runs.
+  expect(text).toMatch(/^Multi +Single +4 /m);
 });

@@ -1,5 +1,5 @@
 import { comparePaired, formatComparison, readExperimentResults } from '../experiment/compare.js';
-import { ALL_METHODS, METHODS, type MethodName } from '../experiment/methods.js';
+import { ALL_METHODS } from '../experiment/methods.js';
 import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 
 const SPECS: OptionSpec[] = [
@@ -9,8 +9,6 @@ const SPECS: OptionSpec[] = [
 
 /** Results folders of bam experiment or bam demo hold at most this many; more is a typo or a glob gone wrong. */
 const MAX_EXPERIMENTS = 1000;
-
-const label = (m: string): string => (Object.hasOwn(METHODS, m) ? METHODS[m as MethodName].label : m);
 
 /**
  * `bam compare <results> …`: methods against baselines over several
@@ -29,7 +27,7 @@ export async function compareCommand(argv: readonly string[]): Promise<void> {
   if (against.length === 0 || unknown.length > 0) throw new UsageError(`--against: unknown method(s) ${unknown.join(', ') || '(none given)'}; valid: ${ALL_METHODS.join(', ')}`);
   const experiments = [];
   for (const p of positional) experiments.push(await readExperimentResults(p));
-  const rows = comparePaired(experiments, against).map((r) => ({ ...r, method: label(r.method), against: label(r.against) }));
+  const rows = comparePaired(experiments, against);
   if (rows.length === 0) throw new Error(`no pairs of runs: none of the experiments has ${against.join(' or ')} and another method with the same seed`);
   console.log(formatComparison(experiments, rows));
 }

@@ -3,6 +3,7 @@ import { formatProfile } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
 import { runDemoPipeline } from '../experiment/demo-pipeline.js';
+import { comparePaired, formatComparison, readExperimentResults } from '../experiment/compare.js';
 import { formatTable } from '../experiment/experiment.js';
 import { ALL_METHODS, parseMethods } from '../experiment/methods.js';
 import { fmtTime } from '../train/progress.js';
@@ -14,8 +15,9 @@ const R = DEMO_RECIPE;
 const SPECS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'where results, plots and logs go', default: 'runs/demo' },
   { name: 'cache-dir', type: 'string', help: 'where pre-trained encoders are kept, by a hash of their settings (reused by later runs)', default: 'runs/cache' },
-  { name: 'seed', type: 'number', help: 'seed of the data and of pre-training', default: 0, rule: nonNegativeInt },
+  { name: 'seed', type: 'number', help: 'seed of the data and of pre-training (the first, with --data-seeds)', default: 0, rule: nonNegativeInt },
   { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1, rule: positiveInt },
+  { name: 'data-seeds', type: 'number', help: 'data seeds --seed … --seed+N-1, each with its own suite, corpus and encoder, into <out>/data-seed-<d>; with N > 1 the methods are then compared paired by data and fine-tuning seed, as bam compare does', default: 1, rule: positiveInt },
   { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam' },
   { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale, rule: positive },
   { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden, rule: positiveInt },
@@ -67,18 +69,29 @@ export async function demo(argv: readonly string[]): Promise<void> {
   console.log(`adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ')}${rt.profile.adapterClass === 'cpu' ? ' (runs on the CPU)' : ''}`);
   console.log(`device profile: ${formatProfile(rt.profile)}`);
   const out = String(o.out);
-  const { result, references } = await runDemoPipeline({
-    recipe,
-    dataSeed: Number(o.seed),
-    seeds: Array.from({ length: nSeeds }, (_, i) => i),
-    methods,
-    out,
-    cacheDir: String(o['cache-dir']),
-    progress: !o.quiet,
-    log: (l) => console.log(l),
-  });
+  const firstSeed = Number(o.seed);
+  const dataSeeds = Array.from({ length: Number(o['data-seeds']) }, (_, i) => firstSeed + i);
+  const outOf = (d: number) => (dataSeeds.length === 1 ? out : join(out, `data-seed-${d}`));
   const seedNote = nSeeds === 1 ? 'one seed — for significance use --seeds N' : `mean ± std over ${nSeeds} seeds`;
-  console.log(`\nDev results (headline metric ×100; ${seedNote}):\n`);
-  console.log(formatTable(result, references));
+  for (const dataSeed of dataSeeds) {
+    if (dataSeeds.length > 1) console.log(`\n=== data seed ${dataSeed} ===`);
+    const { result, references } = await runDemoPipeline({
+      recipe,
+      dataSeed,
+      seeds: Array.from({ length: nSeeds }, (_, i) => i),
+      methods,
+      out: outOf(dataSeed),
+      cacheDir: String(o['cache-dir']),
+      progress: !o.quiet,
+      log: (l) => console.log(l),
+    });
+    console.log(`\nDev results${dataSeeds.length > 1 ? `, data seed ${dataSeed}` : ''} (headline metric ×100; ${seedNote}):\n`);
+    console.log(formatTable(result, references));
+  }
+  if (dataSeeds.length > 1) {
+    const experiments = await Promise.all(dataSeeds.map((d) => readExperimentResults(outOf(d))));
+    console.log(`\nPaired over data seeds (bam compare ${dataSeeds.map(outOf).join(' ')}):\n`);
+    console.log(formatComparison(experiments, comparePaired(experiments, ['single', 'multi'])));
+  }
   console.log(`\nadapter: ${a.description || a.device}; total time ${fmtTime((performance.now() - t0) / 1000)}; results, logs and plots in ${join(out)}`);
 }

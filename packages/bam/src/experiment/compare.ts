@@ -7,6 +7,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { METHODS, type MethodName } from './methods.js';
 import { signTest, wilcoxonSignedRank, mean, type PairedTest } from './stats.js';
 
 /** What a comparison needs of one results.json. */
@@ -138,16 +139,17 @@ export function comparePaired(experiments: readonly ExperimentRecord[], against:
   return out;
 }
 
+const label = (m: string): string => (Object.hasOwn(METHODS, m) ? METHODS[m as MethodName].label : m);
 const pValue = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
 
-/** The comparison as fixed-width text: one line per method and baseline, then per-task mean differences. */
+/** The comparison as fixed-width text, methods by their table labels: one line per method and baseline, with per-task mean differences. */
 export function formatComparison(experiments: readonly ExperimentRecord[], rows: readonly PairedComparison[]): string {
   const seeds = experiments.map((e) => (e.dataSeed === undefined ? e.source : `data seed ${e.dataSeed}`));
   const tasks = experiments[0]?.tasks ?? [];
   const head = ['method', 'vs', 'pairs', 'mean diff', 'wins–losses', 'sign test p', 'signed-rank p', ...tasks];
   const body = rows.map((r) => [
-    r.method, r.against, String(r.pairs), signed(r.meanDiff), `${r.wins}–${r.losses}`,
+    label(r.method), label(r.against), String(r.pairs), signed(r.meanDiff), `${r.wins}–${r.losses}`,
     pValue(r.sign.p), `${pValue(r.wilcoxon.p)}${r.wilcoxon.method === 'normal' ? ' (normal)' : ''}`,
     ...tasks.map((t) => signed(r.taskDiffs[t])),
   ]);
