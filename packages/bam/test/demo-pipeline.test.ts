@@ -87,3 +87,15 @@ test('bam demo --data-seeds 2: one folder per data seed, each its own encoder, t
   // Two data seeds × two fine-tuning seeds: four pairs of Multi and Single runs.
   expect(text).toMatch(/^Multi +Single +4 /m);
 });
+
+test('bam demo --data-seeds 2 without Single or Multi says there is nothing to pair', async () => {
+  const out: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  try {
+    await demo(['--out', join(dir, 'no-pairs'), '--cache-dir', join(dir, 'cache-multi'), '--seed', '3', '--data-seeds', '2', '--methods', 'anneal-no-teacher',
+      '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet']);
+  } finally {
+    spy.mockRestore();
+  }
+  expect(out.join('\n')).toContain('no pairs: the paired comparison needs single or multi among --methods');
+});

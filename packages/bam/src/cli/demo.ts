@@ -90,8 +90,9 @@ export async function demo(argv: readonly string[]): Promise<void> {
   }
   if (dataSeeds.length > 1) {
     const experiments = await Promise.all(dataSeeds.map((d) => readExperimentResults(outOf(d))));
+    const rows = comparePaired(experiments, ['single', 'multi']);
     console.log(`\nPaired over data seeds (bam compare ${dataSeeds.map(outOf).join(' ')}):\n`);
-    console.log(formatComparison(experiments, comparePaired(experiments, ['single', 'multi'])));
+    console.log(rows.length > 0 ? formatComparison(experiments, rows) : 'no pairs: the paired comparison needs single or multi among --methods, and another method');
   }
   console.log(`\nadapter: ${a.description || a.device}; total time ${fmtTime((performance.now() - t0) / 1000)}; results, logs and plots in ${join(out)}`);
 }
