@@ -88,7 +88,8 @@ describe('bam compare', () => {
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
     expect(await main(['compare', join(root, 'demo-5-seeds-grouped'), join(root, 'demo-5-seeds-grouped-data-seed-1'), '--against', 'multi'])).toBe(0);
-    expect(out.join('\n')).toMatch(/^BAM λ=0 +Multi +5 /m);
+    expect(out.join('\n')).toMatch(/^BAM λ=0 +Multi +10 /m);
+    expect(out.join('\n')).toMatch(/^BAM mix 0\.5 +Multi +5 /m);
     expect(out.join('\n')).toMatch(/^BAM +Multi +10 +\+2\.5 +10–0 /m);
     const notResults = join(root, 'README.md');
     expect(await main(['compare', notResults])).toBe(1);
