@@ -60,6 +60,15 @@ function normalCdf(z: number): number {
   return z >= 0 ? 1 - y / 2 : y / 2;
 }
 
+/** Σ (t³ − t) over groups of t equal values: what ties take from a rank statistic's variance. */
+function tieSum(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const x of values) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let sum = 0;
+  for (const c of counts.values()) sum += c ** 3 - c;
+  return sum;
+}
+
 export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWhitney {
   const m = a.length;
   const n = b.length;
@@ -84,10 +93,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   }
   // Normal approximation with tie correction and continuity correction.
   const N = m + n;
-  const counts = new Map<number, number>();
-  for (const x of all) counts.set(x, (counts.get(x) ?? 0) + 1);
-  let tieTerm = 0;
-  for (const c of counts.values()) tieTerm += c ** 3 - c;
+  const tieTerm = tieSum(all);
   const mu = (m * n) / 2;
   const sigma = Math.sqrt(((m * n) / 12) * (N + 1 - tieTerm / (N * (N - 1))));
   if (sigma === 0) return { u, p: 1, method: 'normal' };
@@ -152,11 +158,7 @@ export function wilcoxonSignedRank(diffs: readonly number[]): PairedTest {
     for (let s = 0; s <= lo; s++) tail += counts[s];
     return { n, statistic: w, p: Math.min(1, (2 * tail) / 2 ** n), method: 'exact' };
   }
-  const counts = new Map<number, number>();
-  for (const d of ds) counts.set(Math.abs(d), (counts.get(Math.abs(d)) ?? 0) + 1);
-  let tieTerm = 0;
-  for (const c of counts.values()) tieTerm += c ** 3 - c;
-  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
+  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieSum(ds.map(Math.abs)) / 48);
   if (sigma === 0) return { n, statistic: w, p: 1, method: 'normal' };
   const z = (Math.abs(w - max / 2) - 0.5) / sigma;
   return { n, statistic: w, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))), method: 'normal' };
