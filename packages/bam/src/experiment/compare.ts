@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { METHODS, type MethodName } from './methods.js';
 import { signTest, wilcoxonSignedRank, mean, type PairedTest } from './stats.js';
+import { columnFormatter } from './text-table.js';
 
 /** What a comparison needs of one results.json. */
 export interface ExperimentRecord {
@@ -153,14 +154,13 @@ export function formatComparison(experiments: readonly ExperimentRecord[], rows:
     pValue(r.sign.p), `${pValue(r.wilcoxon.p)}${r.wilcoxon.method === 'normal' ? ' (normal)' : ''}`,
     ...tasks.map((t) => signed(r.taskDiffs[t])),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const { line, rule } = columnFormatter([head, ...body], 2);
   return [
     `${experiments.length} experiment(s): ${seeds.join(', ')}. Runs paired by experiment and seed; differences of the per-run`,
     'average headline dev metric ×100 (and per task), method minus baseline; two-sided p-values.',
     '',
     line(head),
-    widths.map((w) => '-'.repeat(w)).join('  '),
+    rule,
     ...body.map(line),
   ].join('\n');
 }

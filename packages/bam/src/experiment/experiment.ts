@@ -7,6 +7,7 @@ import { planExperiment, type PlanInputs, type UnitPlan } from './plan.js';
 import { runUnit, type UnitRecord } from './run-units.js';
 import { trainUnit } from './train-unit.js';
 import { mannWhitneyU, mean, std } from './stats.js';
+import { columnFormatter } from './text-table.js';
 import { lineChart, type Series } from './svg.js';
 
 export interface ExperimentOptions extends PlanInputs {
@@ -151,9 +152,7 @@ export function formatTable(result: ExperimentResult, references: ReferenceRows 
     ...result.table.map((r) => [r.label, ...result.taskNames.map((t) => cell(r.tasks[t])), cell(r.average)]),
     ...references.map((r) => [r.label, ...result.taskNames.map((t) => refCell(r.values[t])), refCell(refAvg(r.values))]),
   ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const { line, rule } = columnFormatter([head, ...rows], 1);
   const methodRows = rows.slice(0, result.table.length).map(line);
   const refRows = rows.slice(result.table.length).map(line);
   const out = [line(head), rule, ...methodRows, ...(refRows.length ? [rule, ...refRows] : [])];
