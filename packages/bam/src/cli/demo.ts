@@ -3,7 +3,7 @@ import { formatProfile } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
 import { runDemoPipeline } from '../experiment/demo-pipeline.js';
-import { comparePaired, formatComparison, readExperimentResults } from '../experiment/compare.js';
+import { comparePaired, experimentRecord, formatComparison, type ExperimentRecord } from '../experiment/compare.js';
 import { formatTable } from '../experiment/experiment.js';
 import { ALL_METHODS, parseMethods } from '../experiment/methods.js';
 import { fmtTime } from '../train/progress.js';
@@ -73,6 +73,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
   const dataSeeds = Array.from({ length: Number(o['data-seeds']) }, (_, i) => firstSeed + i);
   const outOf = (d: number) => (dataSeeds.length === 1 ? out : join(out, `data-seed-${d}`));
   const seedNote = nSeeds === 1 ? 'one seed — for significance use --seeds N' : `mean ± std over ${nSeeds} seeds`;
+  const experiments: ExperimentRecord[] = [];
   for (const dataSeed of dataSeeds) {
     if (dataSeeds.length > 1) console.log(`\n=== data seed ${dataSeed} ===`);
     const { result, references } = await runDemoPipeline({
@@ -87,9 +88,9 @@ export async function demo(argv: readonly string[]): Promise<void> {
     });
     console.log(`\nDev results${dataSeeds.length > 1 ? `, data seed ${dataSeed}` : ''} (headline metric ×100; ${seedNote}):\n`);
     console.log(formatTable(result, references));
+    experiments.push(experimentRecord(result, outOf(dataSeed), dataSeed));
   }
   if (dataSeeds.length > 1) {
-    const experiments = await Promise.all(dataSeeds.map((d) => readExperimentResults(outOf(d))));
     const rows = comparePaired(experiments, ['single', 'multi']);
     console.log(`\nPaired over data seeds (bam compare ${dataSeeds.map(outOf).join(' ')}):\n`);
     console.log(rows.length > 0 ? formatComparison(experiments, rows) : 'no pairs: the paired comparison needs single or multi among --methods, and another method');

@@ -7,17 +7,23 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ExperimentResult } from './experiment.js';
 import { METHODS, type MethodName } from './methods.js';
 import { signTest, wilcoxonSignedRank, mean, type PairedTest } from './stats.js';
 import { columnFormatter } from './text-table.js';
 
-/** What a comparison needs of one results.json. */
+/** What a comparison needs of one experiment: a results.json, or a result still in memory. */
 export interface ExperimentRecord {
   source: string;
   dataSeed?: number;
   tasks: string[];
   metricOf: Record<string, string>;
-  runs: { method: string; seed: number; dev: Record<string, Record<string, number>> }[];
+  runs: { method: string; seed: number; dev: Record<string, Partial<Record<string, number>>> }[];
+}
+
+/** The record of an experiment just run (what its results.json will hold). */
+export function experimentRecord(result: ExperimentResult, source: string, dataSeed?: number): ExperimentRecord {
+  return { source, dataSeed, tasks: result.taskNames, metricOf: result.metricOf, runs: result.runs };
 }
 
 /** results.json files are a few MB; anything past this is not one. */
@@ -92,7 +98,7 @@ export interface PairedComparison {
 }
 
 /** Headline metric ×100 per task of one run. */
-const scores = (e: ExperimentRecord, run: ExperimentRecord['runs'][number]): number[] => e.tasks.map((t) => 100 * run.dev[t][e.metricOf[t]]);
+const scores = (e: ExperimentRecord, run: ExperimentRecord['runs'][number]): number[] => e.tasks.map((t) => 100 * (run.dev[t]?.[e.metricOf[t]] ?? NaN));
 
 /**
  * Each method against each of `against` (those present), over every pair of
