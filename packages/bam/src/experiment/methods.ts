@@ -44,7 +44,8 @@ export const ALL_METHODS = Object.keys(METHODS) as MethodName[];
 export function parseMethods(list: string): MethodName[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
-    if (!(n in METHODS)) throw new Error(`unknown method "${n}"; valid: ${ALL_METHODS.join(', ')}`);
+    // Own keys only: `in` would take "constructor" or "toString" for a method.
+    if (!Object.hasOwn(METHODS, n)) throw new Error(`unknown method "${n}"; valid: ${ALL_METHODS.join(', ')}`);
   }
   return names as MethodName[];
 }
