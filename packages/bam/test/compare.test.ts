@@ -82,6 +82,14 @@ describe('bam compare', () => {
     expect(needsGpu(['experiment'])).toBe(true);
   });
 
+  test('--against takes method names only: a usage error (exit 2) before any file is read', async () => {
+    const err: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+    expect(await main(['compare', 'no-such-folder', '--against', 'multi,constructor'])).toBe(2);
+    expect(await main(['compare', 'no-such-folder', '--against', ','])).toBe(2);
+    expect(err).toEqual([expect.stringMatching(/^--against: unknown method "constructor"; valid: single, /), expect.stringMatching(/^--against: no method given; valid: /)]);
+  });
+
   test('prints the paired table for results folders, with method labels; a file that is not one fails naming it', async () => {
     const out: string[] = [];
     const err: string[] = [];

@@ -1,5 +1,5 @@
 import { comparePaired, formatComparison, readExperimentResults } from '../experiment/compare.js';
-import { ALL_METHODS } from '../experiment/methods.js';
+import { ALL_METHODS, parseMethods, type MethodName } from '../experiment/methods.js';
 import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 
 const SPECS: OptionSpec[] = [
@@ -22,9 +22,13 @@ export async function compareCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   if (positional.length === 0) throw new UsageError('bam compare: give one or more results folders (or results.json files) of bam experiment or bam demo');
-  const against = String(o.against).split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = against.filter((m) => !(ALL_METHODS as readonly string[]).includes(m));
-  if (against.length === 0 || unknown.length > 0) throw new UsageError(`--against: unknown method(s) ${unknown.join(', ') || '(none given)'}; valid: ${ALL_METHODS.join(', ')}`);
+  let against: MethodName[];
+  try {
+    against = parseMethods(String(o.against));
+  } catch (e) {
+    throw new UsageError(`--against: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (against.length === 0) throw new UsageError(`--against: no method given; valid: ${ALL_METHODS.join(', ')}`);
   const experiments = [];
   for (const p of positional) experiments.push(await readExperimentResults(p));
   const rows = comparePaired(experiments, against);
