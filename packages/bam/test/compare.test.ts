@@ -87,7 +87,7 @@ describe('bam compare', () => {
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
     expect(await main(['compare', 'no-such-folder', '--against', 'multi,constructor'])).toBe(2);
     expect(await main(['compare', 'no-such-folder', '--against', ','])).toBe(2);
-    expect(err).toEqual([expect.stringMatching(/^--against: unknown method "constructor"; valid: single, /), expect.stringMatching(/^--against: no method given; valid: /)]);
+    expect(err).toEqual([expect.stringMatching(/^bam compare: --against has an unknown method "constructor"; valid: single, /), expect.stringMatching(/^bam compare: --against names no method; valid: single, /)]);
   });
 
   test('prints the paired table for results folders, with method labels; a file that is not one fails naming it', async () => {

@@ -1,9 +1,9 @@
 import { comparePaired, formatComparison, readExperimentResults } from '../experiment/compare.js';
-import { ALL_METHODS, parseMethods, type MethodName } from '../experiment/methods.js';
+import { ALL_METHODS, methodList, parseMethods } from '../experiment/methods.js';
 import { parseArgs, usage, UsageError, type OptionSpec } from './args.js';
 
 const SPECS: OptionSpec[] = [
-  { name: 'against', type: 'string', help: `comma-separated baselines, each compared with every other method: ${ALL_METHODS.join(', ')}`, default: 'single,multi' },
+  { name: 'against', type: 'string', help: `comma-separated baselines, each compared with every other method: ${ALL_METHODS.join(', ')}`, default: 'single,multi', rule: methodList },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
 
@@ -22,13 +22,7 @@ export async function compareCommand(argv: readonly string[]): Promise<void> {
     return;
   }
   if (positional.length === 0) throw new UsageError('bam compare: give one or more results folders (or results.json files) of bam experiment or bam demo');
-  let against: MethodName[];
-  try {
-    against = parseMethods(String(o.against));
-  } catch (e) {
-    throw new UsageError(`--against: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (against.length === 0) throw new UsageError(`--against: no method given; valid: ${ALL_METHODS.join(', ')}`);
+  const against = parseMethods(String(o.against));
   const experiments = [];
   for (const p of positional) experiments.push(await readExperimentResults(p));
   const rows = comparePaired(experiments, against);

@@ -5,7 +5,7 @@ import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
 import { runDemoPipeline } from '../experiment/demo-pipeline.js';
 import { comparePaired, experimentRecord, formatComparison, type ExperimentRecord } from '../experiment/compare.js';
 import { formatTable } from '../experiment/experiment.js';
-import { ALL_METHODS, parseMethods } from '../experiment/methods.js';
+import { ALL_METHODS, methodList, parseMethods } from '../experiment/methods.js';
 import { fmtTime } from '../train/progress.js';
 import { nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
 import { parseArgs, usage, type OptionSpec } from './args.js';
@@ -18,7 +18,7 @@ const SPECS: OptionSpec[] = [
   { name: 'seed', type: 'number', help: 'seed of the data and of pre-training (the first, with --data-seeds)', default: 0, rule: nonNegativeInt },
   { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1, rule: positiveInt },
   { name: 'data-seeds', type: 'number', help: 'data seeds --seed … --seed+N-1, each with its own suite, corpus and encoder, into <out>/data-seed-<d>; with N > 1 the methods are then compared paired by data and fine-tuning seed, as bam compare does', default: 1, rule: positiveInt },
-  { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam' },
+  { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam', rule: methodList },
   { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale, rule: positive },
   { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden, rule: positiveInt },
   { name: 'layers', type: 'number', help: 'BERT layers', default: R.layers, rule: positiveInt },

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { initNode } from '@bamgpu/core/node';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
 import { formatTable, runExperiment, type ExperimentOptions, type ExperimentResult } from '../experiment/experiment.js';
-import { ALL_METHODS, parseMethods, type MethodName } from '../experiment/methods.js';
+import { ALL_METHODS, methodList, parseMethods, type MethodName } from '../experiment/methods.js';
 import type { DataSource } from '../queue/job.js';
 import { parseQueueUrl, type QueueConnection } from '../queue/url.js';
 import { lockOutputDir } from '../train/output-lock.js';
@@ -13,7 +13,7 @@ import { TRAIN_OPTION_SPECS, applyTrainFlags, readConfigFile } from './train-opt
 
 const SPECS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'folder for results.json, table.md and the SVG plots', default: 'runs/experiment' },
-  { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: ALL_METHODS.join(',') },
+  { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: ALL_METHODS.join(','), rule: methodList },
   { name: 'seeds', type: 'number', help: 'number of seeds (0..N-1)', default: 3, rule: positiveInt },
   { name: 'single-epochs', type: 'number', help: 'epochs of the single-task teachers (default: --epochs)', rule: positive },
   ...TRAIN_OPTION_SPECS.filter((s) => !['targets', 'teachers', 'seed'].includes(s.name)),

@@ -1,4 +1,5 @@
 import type { TargetMix } from '../distill/targets.js';
+import type { Rule } from '../settings/rules.js';
 
 /**
  * The paper's comparison and its ablations, each as a change to the
@@ -41,11 +42,26 @@ export const METHODS: Readonly<Record<MethodName, MethodDef>> = {
 
 export const ALL_METHODS = Object.keys(METHODS) as MethodName[];
 
+const splitList = (list: string): string[] => list.split(',').map((s) => s.trim()).filter(Boolean);
+// Own keys only: `in` would take "constructor" or "toString" for a method.
+const unknownMethod = (names: readonly string[]): string | undefined => names.find((n) => !Object.hasOwn(METHODS, n));
+
 export function parseMethods(list: string): MethodName[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) {
-    // Own keys only: `in` would take "constructor" or "toString" for a method.
-    if (!Object.hasOwn(METHODS, n)) throw new Error(`unknown method "${n}"; valid: ${ALL_METHODS.join(', ')}`);
-  }
+  const names = splitList(list);
+  const bad = unknownMethod(names);
+  if (bad !== undefined) throw new Error(`unknown method "${bad}"; valid: ${ALL_METHODS.join(', ')}`);
   return names as MethodName[];
 }
+
+/**
+ * The rule of every method-list flag (--methods, --against): at least one
+ * method, each by name. Checked as the flags are parsed, so a bad list is a
+ * usage error naming its flag before any GPU work.
+ */
+export const methodList: Rule = (v) => {
+  if (typeof v !== 'string') return `must be a comma-separated list of methods, got ${typeof v}`;
+  const names = splitList(v);
+  if (names.length === 0) return `names no method; valid: ${ALL_METHODS.join(', ')}`;
+  const bad = unknownMethod(names);
+  return bad === undefined ? null : `has an unknown method "${bad}"; valid: ${ALL_METHODS.join(', ')}`;
+};
