@@ -29,7 +29,7 @@ const SPECS: OptionSpec[] = [
 export async function experimentCommand(argv: readonly string[]): Promise<void> {
   const { options: o } = parseArgs(argv, SPECS, 'bam experiment');
   if (o.help) {
-    console.log(usage('bam experiment [options]', 'Single, Multi, BAM and the ablations over N seeds, with Mann–Whitney U tests and plots.', SPECS));
+    console.log(usage('bam experiment [options]', 'Single, Multi, BAM and the ablations over N seeds, with Mann–Whitney U and paired tests, and plots.', SPECS));
     return;
   }
   const methods = parseMethods(String(o.methods));

@@ -170,3 +170,8 @@ export function formatComparison(experiments: readonly ExperimentRecord[], rows:
     ...body.map(line),
   ].join('\n');
 }
+
+/** One line per comparison, for under a results table: `BAM vs Multi: +2.4, 4–1, sign test 0.375, signed-rank 0.125`. */
+export function formatPairedBrief(rows: readonly PairedComparison[]): string[] {
+  return rows.map((r) => `  ${label(r.method)} vs ${label(r.against)}: ${signed(r.meanDiff)}, ${r.wins}–${r.losses}, sign test ${pValue(r.sign.p)}, signed-rank ${pValue(r.wilcoxon.p)}${r.wilcoxon.method === 'normal' ? ' (normal)' : ''}`);
+}

@@ -2,11 +2,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headline, type TaskScores } from '../train/evaluate.js';
 import type { LogEvent } from '../train/trainer.js';
+import type { TrainTask } from '../train/task.js';
 import { METHODS, type MethodName } from './methods.js';
 import { planExperiment, type PlanInputs, type UnitPlan } from './plan.js';
 import { runUnit, type UnitRecord } from './run-units.js';
 import { trainUnit } from './train-unit.js';
 import { mannWhitneyU, mean, std } from './stats.js';
+import { comparePaired, experimentRecord, formatPairedBrief } from './compare.js';
 import { columnFormatter } from './text-table.js';
 import { lineChart, type Series } from './svg.js';
 
@@ -103,22 +105,23 @@ export async function finishExperiment(o: ExperimentOptions, units: readonly Uni
       runs.push({ method: u.method, seed, dev: r.dev, histories: { all: r.history }, seconds: r.seconds });
     }
   }
-  const result = summarise(o, runs);
+  const result = summariseRuns(o.tasks, o.methods, runs);
   if (o.outDir) await writeOutputs(o.outDir, o, result);
   return result;
 }
 
-function summarise(o: ExperimentOptions, runs: RunRecord[]): ExperimentResult {
-  const taskNames = o.tasks.map((t) => t.name);
-  const metricOf = Object.fromEntries(o.tasks.map((t) => [t.name, t.metrics[0]]));
-  const table: TableRow[] = o.methods.map((m) => {
+/** The table of an experiment's runs: each method's mean and std per task, and its Mann–Whitney p-values against Single and Multi. */
+export function summariseRuns(taskList: readonly Pick<TrainTask, 'name' | 'metrics'>[], methods: readonly MethodName[], runs: RunRecord[]): ExperimentResult {
+  const taskNames = taskList.map((t) => t.name);
+  const metricOf = Object.fromEntries(taskList.map((t) => [t.name, t.metrics[0]]));
+  const table: TableRow[] = methods.map((m) => {
     const mine = runs.filter((r) => r.method === m);
     const tasks: TableRow['tasks'] = {};
-    for (const t of o.tasks) {
+    for (const t of taskList) {
       const values = mine.map((r) => 100 * headline(t, r.dev[t.name] ?? {}));
       tasks[t.name] = { mean: mean(values), std: std(values), values };
     }
-    const avgValues = mine.map((r) => mean(o.tasks.map((t) => 100 * headline(t, r.dev[t.name] ?? {}))));
+    const avgValues = mine.map((r) => mean(taskList.map((t) => 100 * headline(t, r.dev[t.name] ?? {}))));
     return { method: m, label: METHODS[m].label, tasks, average: { mean: mean(avgValues), std: std(avgValues), values: avgValues } };
   });
   const against = (ref: MethodName) => table.find((r) => r.method === ref);
@@ -165,8 +168,19 @@ export function formatTable(result: ExperimentResult, references: ReferenceRows 
       if (r.pVsMulti) parts.push(`vs Multi ${r.pVsMulti.average.toFixed(3)}`);
       out.push(`  ${r.label}: ${parts.join(', ')}`);
     }
+    out.push(...pairedLines(result));
   }
   return out.join('\n');
+}
+
+/**
+ * The same comparisons paired by seed: a seed's distilling runs learn from
+ * that seed's teachers, so its runs are pairs, and the paired tests (sign,
+ * Wilcoxon signed-rank) use that where Mann–Whitney, the paper's test, does not.
+ */
+function pairedLines(result: ExperimentResult): string[] {
+  const rows = comparePaired([experimentRecord(result, 'this experiment')], ['single', 'multi']);
+  return rows.length === 0 ? [] : ['', 'Paired by seed (method − baseline, per-seed average, wins–losses; two-sided p-values):', ...formatPairedBrief(rows)];
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

@@ -26,6 +26,6 @@ export function scoreTask(task: TrainTask, features: readonly Feature[], predict
 }
 
 /** The task's headline number (its first metric). */
-export function headline(task: TrainTask, scores: TaskScores): number {
+export function headline(task: Pick<TrainTask, 'metrics'>, scores: TaskScores): number {
   return scores[task.metrics[0]] ?? NaN;
 }
