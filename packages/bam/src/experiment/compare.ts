@@ -149,6 +149,8 @@ export function comparePaired(experiments: readonly ExperimentRecord[], against:
 const label = (m: string): string => (Object.hasOwn(METHODS, m) ? METHODS[m as MethodName].label : m);
 const pValue = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
+/** The signed-rank p-value, marked where it comes from the normal approximation rather than the exact distribution. */
+const signedRankP = (r: PairedComparison): string => `${pValue(r.wilcoxon.p)}${r.wilcoxon.method === 'normal' ? ' (normal)' : ''}`;
 
 /** The comparison as fixed-width text, methods by their table labels: one line per method and baseline, with per-task mean differences. */
 export function formatComparison(experiments: readonly ExperimentRecord[], rows: readonly PairedComparison[]): string {
@@ -157,7 +159,7 @@ export function formatComparison(experiments: readonly ExperimentRecord[], rows:
   const head = ['method', 'vs', 'pairs', 'mean diff', 'wins–losses', 'sign test p', 'signed-rank p', ...tasks];
   const body = rows.map((r) => [
     label(r.method), label(r.against), String(r.pairs), signed(r.meanDiff), `${r.wins}–${r.losses}`,
-    pValue(r.sign.p), `${pValue(r.wilcoxon.p)}${r.wilcoxon.method === 'normal' ? ' (normal)' : ''}`,
+    pValue(r.sign.p), signedRankP(r),
     ...tasks.map((t) => signed(r.taskDiffs[t])),
   ]);
   const { line, rule } = columnFormatter([head, ...body], 2);
@@ -173,5 +175,5 @@ export function formatComparison(experiments: readonly ExperimentRecord[], rows:
 
 /** One line per comparison, for under a results table: `BAM vs Multi: +2.4, 4–1, sign test 0.375, signed-rank 0.125`. */
 export function formatPairedBrief(rows: readonly PairedComparison[]): string[] {
-  return rows.map((r) => `  ${label(r.method)} vs ${label(r.against)}: ${signed(r.meanDiff)}, ${r.wins}–${r.losses}, sign test ${pValue(r.sign.p)}, signed-rank ${pValue(r.wilcoxon.p)}${r.wilcoxon.method === 'normal' ? ' (normal)' : ''}`);
+  return rows.map((r) => `  ${label(r.method)} vs ${label(r.against)}: ${signed(r.meanDiff)}, ${r.wins}–${r.losses}, sign test ${pValue(r.sign.p)}, signed-rank ${signedRankP(r)}`);
 }
