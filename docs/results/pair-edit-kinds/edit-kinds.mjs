@@ -3,7 +3,7 @@
 // with the demo's recipe (half suite, data seed 0) is scored per kind. Run from the repository root
 // after a build:
 //   TASK=entailment SEEDS=0,1,2 PRE=<encoder folder> node docs/results/pair-edit-kinds/edit-kinds.mjs
-// EPOCHS and FTLR override the recipe's 10 epochs at 3e-4.
+// EPOCHS and FTLR override the recipe's epochs and learning rate (DEMO_RECIPE).
 import { initNode } from '../../../packages/core/dist/node.js';
 import { BertTokenizer } from '../../../packages/bert/dist/node.js';
 import { generateSyntheticGlue } from '../../../packages/bam/dist/index.js';
@@ -14,6 +14,7 @@ import { featurize } from '../../../packages/bam/dist/train/features.js';
 import { predict } from '../../../packages/bam/dist/train/predict.js';
 import { argmax } from '../../../packages/bam/dist/train/evaluate.js';
 import { NOUNS, ADJECTIVES, VERBS } from '../../../packages/bam/dist/synthetic/lexicon.js';
+import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const word = new Map(); // surface form → { pos, c: its concept }
 for (const n of NOUNS) for (const f of n.forms) for (const s of [f.sg, f.pl]) word.set(s, { pos: 'noun', c: n });
@@ -50,7 +51,7 @@ function kindOf(textA, textB) {
 }
 
 const rt = await initNode();
-const suite = generateSyntheticGlue({ seed: 0, scale: 0.5 });
+const suite = generateSyntheticGlue({ seed: 0, scale: R.scale });
 const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
 const task = suite.tasks.map(fromSynthetic).find((t) => t.name.includes(process.env.TASK ?? 'entailment'));
 const kinds = task.dev.map((e) => kindOf(e.textA, e.textB));
@@ -59,11 +60,11 @@ const seeds = (process.env.SEEDS ?? '0,1,2').split(',').map(Number);
 const correct = new Map();
 const trainCorrect = new Map();
 for (const seed of seeds) {
-  const r = await train({ tasks: [task], tokenizer, config: { ...DEFAULT_TRAIN_CONFIG, init: { pretrained: process.env.PRE }, maxSeqLength: 40, batchSize: 32, epochs: Number(process.env.EPOCHS ?? 10), learningRate: Number(process.env.FTLR ?? 3e-4), layerwiseDecay: 0.9, targets: { kind: 'gold' }, seed, progress: false } });
-  const feats = featurize(task, 0, task.dev, tokenizer, 40);
+  const r = await train({ tasks: [task], tokenizer, config: { ...DEFAULT_TRAIN_CONFIG, init: { pretrained: process.env.PRE }, maxSeqLength: R.maxSeqLength, batchSize: R.batchSize, epochs: Number(process.env.EPOCHS ?? R.epochs), learningRate: Number(process.env.FTLR ?? R.learningRate), targets: { kind: 'gold' }, seed, progress: false } });
+  const feats = featurize(task, 0, task.dev, tokenizer, R.maxSeqLength);
   const preds = await predict(r.model, task.name, feats, 64, false);
   preds.forEach((p, i) => { const k = kinds[i]; const c = correct.get(k) ?? []; c[seed] = (c[seed] ?? 0) + (argmax(p) === feats[i].gold ? 1 : 0); correct.set(k, c); });
-  const tf = featurize(task, 0, task.train, tokenizer, 40);
+  const tf = featurize(task, 0, task.train, tokenizer, R.maxSeqLength);
   const tp = await predict(r.model, task.name, tf, 64, false);
   tp.forEach((p, i) => { const k = `${trainKinds[i]}`; const c = trainCorrect.get(k) ?? []; c[seed] = (c[seed] ?? 0) + (argmax(p) === tf[i].gold ? 1 : 0); trainCorrect.set(k, c); });
   console.log(`seed ${seed}: train accuracy ${(tp.filter((p, i) => argmax(p) === tf[i].gold).length / tp.length * 100).toFixed(1)}`);

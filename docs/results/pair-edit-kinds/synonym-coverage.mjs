@@ -3,6 +3,7 @@
 // Run from the repository root after a build: node docs/results/pair-edit-kinds/synonym-coverage.mjs
 import { generateSyntheticGlue } from '../../../packages/bam/dist/index.js';
 import { NOUNS, ADJECTIVES, VERBS } from '../../../packages/bam/dist/synthetic/lexicon.js';
+import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 const conceptOf = new Map();
 const formsOf = [];
 for (const n of NOUNS) n.forms.forEach((f, i) => { conceptOf.set(f.sg, `n:${n.id}:${i}`); conceptOf.set(f.pl, `n:${n.id}:${i}`); });
@@ -11,7 +12,7 @@ for (const v of VERBS) v.forms.forEach((f, i) => { for (const s of [f.s3, f.base
 let pairs = 0;
 for (const c of [...NOUNS, ...ADJECTIVES, ...VERBS]) pairs += (c.forms.length * (c.forms.length - 1)) / 2;
 console.log(`synonym pairs in the lexicon: ${pairs} (nouns ${NOUNS.reduce((s, c) => s + c.forms.length * (c.forms.length - 1) / 2, 0)}, adjectives ${ADJECTIVES.reduce((s, c) => s + c.forms.length * (c.forms.length - 1) / 2, 0)}, verbs ${VERBS.reduce((s, c) => s + c.forms.length * (c.forms.length - 1) / 2, 0)})`);
-const s = generateSyntheticGlue({ seed: 0, scale: Number(process.env.SCALE ?? 0.5) });
+const s = generateSyntheticGlue({ seed: 0, scale: Number(process.env.SCALE ?? R.scale) });
 const synPairs = (e) => {
   const A = e.textA.split(' '), B = (e.textB ?? '').split(' ');
   const out = [];
