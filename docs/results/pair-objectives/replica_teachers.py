@@ -1,0 +1,325 @@
+"""The demo's recipe on the PyTorch replica: pre-training, then one teacher per task.
+
+An independent check of the engine's results and a fast bench for
+pre-training objectives (a 2-layer run takes minutes on a CPU). The model is
+scripts/fixtures/bert_torch.py (Hugging Face's BERT, op for op) with dropout
+0.1 where Hugging Face puts it and Hugging Face's initialisation. Data come
+from dump-suite.mjs (the same token ids the engine sees).
+
+Pre-training follows DEMO_RECIPE: 6,000 steps of 64 documents, AdamW
+(eps 1e-6, weight decay 0.01 except LayerNorm and biases) at 1e-3 with 10%
+warm-up and linear decay, clipping at 1; masked LM (15%, 80/10/10) and
+BERT's next-sentence task on the two-sentence documents. Documents are drawn
+at random rather than in length groups. OBJ adds one label-free objective
+on a per-token head (dense, GELU, dense), its loss added with weight 1, on
+tokens not chosen for masking:
+  none    nothing more (the recipe);
+  match   for each token of a two-segment row: is it absent from the other
+          segment? (a word-by-word comparison of the two sentences);
+  rtd     ELECTRA's replaced-token detection with a uniform generator: 15%
+          of those tokens are replaced by a random ordinary token; which?
+
+Fine-tuning is the recipe's: 10 epochs, batch 32, 3e-4, BERT's AdamW without
+bias correction, layer-wise decay 0.9, 10% warm-up, clipping at 1, both
+sentence orders for paraphrase and similarity. Dev is scored after every
+epoch; the line gives the last score (as the engine reports) and the curve.
+
+READOUT=mean (a diagnostic, not BERT's) has the pooler read the mean of the
+last hidden states instead of [CLS].
+
+env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ,
+READOUT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
+(.pt files, reused by later runs) go in the working folder, so run both from a
+scratch folder, after a build (needs torch; CPU is enough):
+    mkdir -p /tmp/replica && cd /tmp/replica
+    node <repo>/docs/results/pair-objectives/dump-suite.mjs
+    OBJ=match python3 <repo>/docs/results/pair-objectives/replica_teachers.py
+"""
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'scripts', 'fixtures'))
+import bert_torch as bt  # noqa: E402
+
+env = os.environ.get
+SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
+H, L, STEPS, OBJ = int(env('H', 64)), int(env('L', 2)), int(env('STEPS', 6000)), env('OBJ', 'none')
+READOUT = env('READOUT', 'cls')
+HEADS = int(env('HEADS', max(1, H // 16)))
+TASKS = env('TASKS', 'syn-sentiment,syn-acceptability,syn-entailment,syn-paraphrase,syn-similarity').split(',')
+DROP, MAX_LEN, PRE_BATCH, HELD_OUT = 0.1, 40, 64, 500
+if OBJ not in ('none', 'match', 'rtd'):
+    raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
+torch.set_num_threads(int(env('THREADS', 1)))
+data = json.load(open(env('SUITE', 'suite-s0.json')))
+V, special = len(data['vocab']), data['special']
+PAD, CLS, SEP, MASK = special['[PAD]'], special['[CLS]'], special['[SEP]'], special['[MASK]']
+SPECIAL = set(special.values())
+ORDINARY = [i for i in range(V) if i not in SPECIAL]
+cfg = dict(vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=HEADS, intermediate_size=4 * H,
+           max_position_embeddings=64, type_vocab_size=2, layer_norm_eps=1e-12, pad_token_id=PAD, num_labels=2,
+           hidden_act='gelu')
+
+
+def attention_with_dropout(self, h, extended_mask):
+    q, k, v = self.split(self.query(h)), self.split(self.key(h)), self.split(self.value(h))
+    probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + extended_mask, dim=-1)
+    ctx = (F.dropout(probs, DROP, self.training) @ v).permute(0, 2, 1, 3).contiguous()
+    return ctx.view(ctx.shape[0], ctx.shape[1], -1)
+
+
+bt.BertSelfAttention.forward = attention_with_dropout
+
+
+def add_dropout(bert):
+    drop = lambda m, i, o: F.dropout(o, DROP, m.training)  # noqa: E731
+    bert.embeddings.register_forward_hook(drop)
+    for layer in bert.encoder.layer:
+        layer.attention.output.dense.register_forward_hook(drop)
+        layer.output.dense.register_forward_hook(drop)
+
+
+def hf_init(module):
+    for name, p in module.named_parameters():
+        if 'LayerNorm' in name:
+            nn.init.ones_(p) if name.endswith('weight') else nn.init.zeros_(p)
+        elif name.endswith('bias'):
+            nn.init.zeros_(p)
+        else:
+            nn.init.normal_(p, 0, 0.02)
+    for m in module.modules():
+        if isinstance(m, nn.Embedding) and m.padding_idx is not None:
+            with torch.no_grad():
+                m.weight[m.padding_idx].zero_()
+
+
+def frame(a, b):
+    """[CLS] a [SEP] (b [SEP]) truncated longest-first as the engine does; (ids, type ids, len(a))."""
+    a, b = list(a), None if b is None else list(b)
+    room = MAX_LEN - (2 if b is None else 3)
+    if b is None:
+        a = a[:room]
+    else:
+        while len(a) + len(b) > room:
+            (a if len(a) > len(b) else b).pop()
+    ids = [CLS] + a + [SEP] + ([] if b is None else b + [SEP])
+    return ids, [0] * (len(a) + 2) + ([] if b is None else [1] * (len(b) + 1)), len(a)
+
+
+def pad(rows, value):
+    t = max(len(r) for r in rows)
+    return torch.tensor([r + [value] * (t - len(r)) for r in rows])
+
+
+class Pretrainer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bert = bt.BertModel(cfg)
+        self.transform = bt.BertPredictionHeadTransform(cfg)
+        self.mlm_bias = nn.Parameter(torch.zeros(V))  # the decoder is the tied word-embedding table
+        self.nsp = nn.Linear(H, 2)
+        self.token_head = nn.Sequential(nn.Linear(H, H), nn.GELU(), nn.Linear(H, 2))
+
+
+def pretraining_batch(corpus, rng):
+    """Inputs and the three kinds of targets (-100: not scored) for one step."""
+    ids, types, nsp, token_targets = [], [], [], []
+    for r in [rng.randrange(len(corpus)) for _ in range(PRE_BATCH)]:
+        a, b = corpus[r]
+        label = -100
+        if b is not None:
+            label = 0
+            if rng.random() < 0.5:  # another document's second (or only) sentence
+                o = rng.randrange(len(corpus))
+                o = (o + 1) % len(corpus) if o == r else o
+                b, label = corpus[o][1] or corpus[o][0], 1
+        x, tt, na = frame(a, b)
+        ids.append(x)
+        types.append(tt)
+        nsp.append(label)
+        target = [-100] * len(x)
+        if b is not None:  # match: 1 where the token does not occur in the other segment
+            first, second = set(x[1:1 + na]), set(x[2 + na:-1])
+            for i in range(1, 1 + na):
+                target[i] = int(x[i] not in second)
+            for i in range(2 + na, len(x) - 1):
+                target[i] = int(x[i] not in first)
+        token_targets.append(target)
+    mlm, inputs = [[-100] * len(x) for x in ids], [list(x) for x in ids]
+    for bi, x in enumerate(ids):
+        for i, tok in enumerate(x):
+            if tok not in SPECIAL and rng.random() < 0.15:
+                mlm[bi][i], token_targets[bi][i] = tok, -100
+                u = rng.random()
+                if u < 0.8:
+                    inputs[bi][i] = MASK
+                elif u < 0.9:
+                    inputs[bi][i] = ORDINARY[rng.randrange(len(ORDINARY))]
+    if OBJ == 'rtd':
+        for bi, x in enumerate(ids):
+            for i, tok in enumerate(x):
+                if tok in SPECIAL or mlm[bi][i] != -100:
+                    token_targets[bi][i] = -100
+                elif rng.random() < 0.15:
+                    w = ORDINARY[rng.randrange(len(ORDINARY))]
+                    inputs[bi][i], token_targets[bi][i] = w, int(w != tok)
+                else:
+                    token_targets[bi][i] = 0
+    attention = pad([[1] * len(x) for x in ids], 0)
+    return (pad(inputs, PAD), pad(types, 0), attention), pad(mlm, -100), torch.tensor(nsp), pad(token_targets, -100)
+
+
+def pretrain():
+    path = f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}.pt'
+    if os.path.exists(path):
+        return torch.load(path)
+    torch.manual_seed(SEED)
+    rng = random.Random(SEED)
+    m = Pretrainer()
+    hf_init(m)
+    add_dropout(m.bert)
+    corpus = data['corpus'][:-HELD_OUT]
+    no_decay = lambda n: 'LayerNorm' in n or n.endswith('bias')  # noqa: E731
+    opt = torch.optim.AdamW([dict(params=[p for n, p in m.named_parameters() if not no_decay(n)], weight_decay=0.01),
+                             dict(params=[p for n, p in m.named_parameters() if no_decay(n)], weight_decay=0.0)],
+                            lr=1e-3, eps=1e-6)
+    warm = int(0.1 * STEPS)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / warm if s < warm else max(0.0, (STEPS - s) / (STEPS - warm)))
+    t0 = time.time()
+    for step in range(STEPS):
+        inputs, mlm, nsp, token_targets = pretraining_batch(corpus, rng)
+        h, pooled = m.bert(*inputs)
+        chosen = mlm != -100
+        logits = m.transform(h[chosen]) @ m.bert.embeddings.word_embeddings.weight.T + m.mlm_bias
+        loss = F.cross_entropy(logits, mlm[chosen])
+        log = [f'mlm {loss.item():.3f}']
+        if (nsp != -100).any():
+            nsp_loss = F.cross_entropy(m.nsp(pooled), nsp, ignore_index=-100)
+            loss = loss + nsp_loss
+            log.append(f'nsp {nsp_loss.item():.3f}')
+        scored = token_targets != -100
+        if OBJ != 'none' and scored.any():
+            out = m.token_head(h[scored])
+            token_loss = F.cross_entropy(out, token_targets[scored])
+            loss = loss + token_loss
+            acc = (out.argmax(-1) == token_targets[scored]).float().mean().item()
+            log.append(f'{OBJ} {token_loss.item():.3f} (accuracy {acc:.3f}, all-0 {(token_targets[scored] == 0).float().mean().item():.3f})')
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if (step + 1) % 1000 == 0 or step + 1 == STEPS:
+            print(f'pre-training step {step + 1}: ' + ', '.join(log) + f'; {time.time() - t0:.0f} s', flush=True)
+    state = dict(m.bert.state_dict())
+    torch.save(state, path)
+    return state
+
+
+def score(metric, pred, gold):
+    if metric == 'pearson':
+        p, g = torch.tensor(pred), torch.tensor(gold)
+        p, g = p - p.mean(), g - g.mean()
+        return (p @ g / (p.norm() * g.norm() + 1e-12)).item()
+    pred, gold = torch.tensor(pred), torch.tensor(gold)
+    if metric == 'accuracy':
+        return (pred == gold).float().mean().item()
+    tp = ((pred == 1) & (gold == 1)).sum().item()
+    fp = ((pred == 1) & (gold == 0)).sum().item()
+    fn = ((pred == 0) & (gold == 1)).sum().item()
+    tn = ((pred == 0) & (gold == 0)).sum().item()
+    if metric == 'f1':
+        return 2 * tp / max(1, 2 * tp + fp + fn)
+    d = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))  # mcc
+    return (tp * tn - fp * fn) / d if d > 0 else 0.0
+
+
+def finetune(state, name, lr=3e-4, epochs=10, batch=32):
+    task = data['tasks'][name]
+    torch.manual_seed(FTSEED)
+    rng = random.Random(FTSEED)
+    regression = task['kind'] == 'regression'
+    bert = bt.BertModel(cfg)
+    hf_init(bert)
+    bert.load_state_dict(state)
+    add_dropout(bert)
+    if READOUT == 'mean':  # the pooler reads the mean over real tokens instead of [CLS]
+        def mean_pool(h, mask):
+            return torch.tanh(bert.pooler.dense((h * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)))
+    head = nn.Linear(H, task['nLabels'])
+    nn.init.normal_(head.weight, 0, 0.02)
+    nn.init.zeros_(head.bias)
+    train = list(task['train'])
+    if task['symmetric']:
+        train += [[b, a, y] for a, b, y in train]
+
+    def depth(n):
+        if n.startswith('bert.embeddings'):
+            return 0
+        if n.startswith('bert.encoder.layer.'):
+            return 1 + int(n.split('.')[3])
+        return L + 1
+
+    named = [('bert.' + n, p) for n, p in bert.named_parameters()] + [('classifier.' + n, p) for n, p in head.named_parameters()]
+    groups = [(p, 0.9 ** (L + 1 - depth(n)), 0.0 if ('LayerNorm' in n or n.endswith('bias')) else 0.01) for n, p in named]
+    per_epoch = math.ceil(len(train) / batch)
+    total, warm, moments, step = per_epoch * epochs, int(0.1 * per_epoch * epochs), {}, 0
+
+    def forward(rows):
+        framed = [frame(a, b) for a, b, _ in rows]
+        ids, types = pad([f[0] for f in framed], PAD), pad([f[1] for f in framed], 0)
+        mask = pad([[1] * len(f[0]) for f in framed], 0)
+        last, pooled = bert(ids, types, mask)
+        if READOUT == 'mean':
+            pooled = mean_pool(last, mask)
+        return head(F.dropout(pooled, DROP, bert.training))
+
+    curve = []
+    for _ in range(epochs):
+        bert.train()
+        order = list(range(len(train)))
+        rng.shuffle(order)
+        for i in range(0, len(train), batch):
+            rows = [train[j] for j in order[i:i + batch]]
+            out = forward(rows)
+            y = torch.tensor([r[2] for r in rows])
+            loss = F.mse_loss(out[:, 0], y.float()) if regression else F.cross_entropy(out, y)
+            for p, _, _ in groups:
+                p.grad = None
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for p, _, _ in groups], 1.0)
+            now = lr * (step / warm if step < warm else max(0.0, (total - step) / (total - warm)))
+            with torch.no_grad():
+                for p, scale, wd in groups:
+                    m, v = moments.setdefault(id(p), (torch.zeros_like(p), torch.zeros_like(p)))
+                    m.mul_(0.9).add_(p.grad, alpha=0.1)
+                    v.mul_(0.999).addcmul_(p.grad, p.grad, value=0.001)
+                    p.add_(m / (v.sqrt() + 1e-6) + wd * p, alpha=-now * scale)
+            step += 1
+        bert.eval()
+        with torch.no_grad():
+            out = torch.cat([forward(task['dev'][i:i + 128]) for i in range(0, len(task['dev']), 128)])
+        pred = out[:, 0].tolist() if regression else out.argmax(-1).tolist()
+        curve.append(score(task['metric'], pred, [r[2] for r in task['dev']]))
+    return curve
+
+
+def main():
+    state = pretrain()
+    for name in TASKS:
+        c = finetune(state, name)
+        print(f'{name} (pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
+              + (f' readout={READOUT}' if READOUT != 'cls' else '') + '): '
+              f'{100 * c[-1]:.1f}; by epoch ' + ' '.join(f'{100 * x:.0f}' for x in c), flush=True)
+
+
+if __name__ == '__main__':
+    main()
