@@ -16,6 +16,8 @@ warm-up, on one of three objectives (OBJ) that read B's tokens:
   rtd   15% of B's words are replaced by random words, and a per-token head
         says which were (ELECTRA's replaced-token detection across the pair);
   both  15% masked and predicted, another 15% replaced and detected.
+SEQ=1 adds a sentence-level head on the pooled [CLS] (BERT's pooler): was any
+word of B replaced? (rtd and both only; its loss is added to the token loss.)
 
 env: N (training pairs), EPOCHS, FTLR, L (layers), H (hidden), HEADS, DROP,
 SEED, PRE, OBJ, READOUT (cls: the pooler on [CLS] as BERT; mean: the pooler on
@@ -40,7 +42,9 @@ L, H, DROP, SEED = int(env('L', 2)), int(env('H', 64)), float(env('DROP', 0.1)),
 HEADS = int(env('HEADS', max(1, H // 16)))
 WORDS, BATCH, LAYER_DECAY = 200, 32, 0.9
 PAD, CLS, SEP, MASK, FIRST_WORD = 0, 1, 2, 3, 5
-PRE, OBJ, READOUT = int(env('PRE', 0)), env('OBJ', 'both'), env('READOUT', 'cls')
+PRE, OBJ, READOUT, SEQ = int(env('PRE', 0)), env('OBJ', 'both'), env('READOUT', 'cls'), int(env('SEQ', 0))
+if SEQ and OBJ == 'tlm':
+    raise SystemExit('SEQ=1 needs replaced words: OBJ=rtd or both')
 torch.manual_seed(SEED)
 torch.set_num_threads(int(env('THREADS', 1)))
 data_rng = random.Random(7)
@@ -97,7 +101,8 @@ def pretrain(model):
     """PRE label-free steps on (A, B = A corrupted); the per-token head is dropped afterwards."""
     vocab = FIRST_WORD + WORDS
     head = nn.Sequential(nn.Linear(H, H), nn.GELU(), nn.Linear(H, 2 if OBJ == 'rtd' else vocab))
-    params = list(model.bert.parameters()) + list(head.parameters())
+    seq_head = nn.Linear(H, 2)
+    params = list(model.bert.parameters()) + list(head.parameters()) + (list(seq_head.parameters()) if SEQ else [])
     opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01, eps=1e-6)
     warm = int(0.1 * PRE)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / warm if s < warm else max(0.0, (PRE - s) / (PRE - warm)))
@@ -112,9 +117,13 @@ def pretrain(model):
         target = torch.where(masked, a, (b != a).long()) if OBJ != 'tlm' else torch.where(masked, a, -100)
         b[masked] = MASK
         ids = torch.cat([torch.full((64, 1), CLS), a, torch.full((64, 1), SEP), b, torch.full((64, 1), SEP)], 1)
-        h, _ = model.bert(ids, torch.tensor([[0] * 10 + [1] * 9] * 64), torch.ones_like(ids))
+        h, pooled = model.bert(ids, torch.tensor([[0] * 10 + [1] * 9] * 64), torch.ones_like(ids))
         out = head(h[:, 10:18])
         loss = F.cross_entropy(out.reshape(-1, out.shape[-1]), target.reshape(-1), ignore_index=-100)
+        if SEQ:
+            any_replaced = (replaced & (b != a)).any(1).long()
+            seq_out = seq_head(pooled)
+            loss = loss + F.cross_entropy(seq_out, any_replaced)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -123,7 +132,8 @@ def pretrain(model):
         if (step + 1) % max(1, PRE // 5) == 0:
             keep = target != -100
             acc = (out.argmax(-1)[keep] == target[keep]).float().mean().item()
-            print(f'pre-training ({OBJ}) step {step + 1}: loss {loss.item():.4f}, token accuracy {acc:.3f}')
+            seq = f', sentence accuracy {(seq_out.argmax(-1) == any_replaced).float().mean().item():.3f}' if SEQ else ''
+            print(f'pre-training ({OBJ}{" + sentence" if SEQ else ""}) step {step + 1}: loss {loss.item():.4f}, token accuracy {acc:.3f}{seq}')
 
 
 def depth(name):
@@ -170,7 +180,7 @@ def main():
             train_acc = (model(*[t[:k] for t in train[:3]])[2].argmax(-1) == train[3][:k]).float().mean().item()
         print(f'epoch {epoch + 1}: train loss {sum(losses) / len(losses):.4f}, train acc {train_acc:.3f}, dev acc {dev_acc:.3f}')
     print(f'copy task on the PyTorch replica, N={N} L={L} H={H} heads={HEADS} dropout={DROP} lr={LR} '
-          f'epochs={EPOCHS} seed={SEED}' + (f' pre-trained {PRE} steps on {OBJ}' if PRE else '') + (f' readout {READOUT}' if READOUT != 'cls' else '') + f': dev accuracy {dev_acc:.3f} (train {train_acc:.3f})')
+          f'epochs={EPOCHS} seed={SEED}' + (f' pre-trained {PRE} steps on {OBJ}' + (' + sentence' if SEQ else '') if PRE else '') + (f' readout {READOUT}' if READOUT != 'cls' else '') + f': dev accuracy {dev_acc:.3f} (train {train_acc:.3f})')
 
 
 if __name__ == '__main__':
