@@ -101,7 +101,7 @@ def pretrain(model):
     """PRE label-free steps on (A, B = A corrupted); the per-token head is dropped afterwards."""
     vocab = FIRST_WORD + WORDS
     head = nn.Sequential(nn.Linear(H, H), nn.GELU(), nn.Linear(H, 2 if OBJ == 'rtd' else vocab))
-    seq_head = nn.Linear(H, 2)
+    seq_head = nn.Linear(H, 2) if SEQ else None  # built only when used, so runs without it draw as before
     params = list(model.bert.parameters()) + list(head.parameters()) + (list(seq_head.parameters()) if SEQ else [])
     opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01, eps=1e-6)
     warm = int(0.1 * PRE)
