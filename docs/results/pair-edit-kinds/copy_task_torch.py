@@ -35,6 +35,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'scripts', 'fixtures'))
 import bert_torch as bt  # noqa: E402
+from bert_torch_training import add_dropout, bert_adam_step, hf_init, layerwise_groups, use_attention_dropout, warmup_linear  # noqa: E402
 
 env = os.environ.get
 N, EPOCHS, LR = int(env('N', 2000)), int(env('EPOCHS', 10)), float(env('FTLR', 3e-4))
@@ -67,31 +68,13 @@ def make(n):
     return ids, torch.tensor([[0] * 10 + [1] * 9] * n), torch.ones_like(ids), torch.tensor(labels)
 
 
-def attention_with_dropout(self, h, extended_mask):
-    q, k, v = self.split(self.query(h)), self.split(self.key(h)), self.split(self.value(h))
-    probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + extended_mask, dim=-1)
-    ctx = (F.dropout(probs, DROP, self.training) @ v).permute(0, 2, 1, 3).contiguous()
-    return ctx.view(ctx.shape[0], ctx.shape[1], -1)
-
-
 def build():
-    bt.BertSelfAttention.forward = attention_with_dropout
+    use_attention_dropout(DROP)
     model = bt.BertForSequenceClassification(cfg)
-    for name, p in model.named_parameters():  # Hugging Face's _init_weights
-        if 'LayerNorm' in name:
-            nn.init.ones_(p) if name.endswith('weight') else nn.init.zeros_(p)
-        elif name.endswith('bias'):
-            nn.init.zeros_(p)
-        else:
-            nn.init.normal_(p, 0.0, 0.02)
-    with torch.no_grad():
-        model.bert.embeddings.word_embeddings.weight[PAD].zero_()
-    drop = lambda m, i, o: F.dropout(o, DROP, m.training)  # noqa: E731
-    model.bert.embeddings.register_forward_hook(drop)
-    for layer in model.bert.encoder.layer:
-        layer.attention.output.dense.register_forward_hook(drop)
-        layer.output.dense.register_forward_hook(drop)
-    model.bert.pooler.register_forward_hook(drop)  # the classifier reads dropout(pooled)
+    hf_init(model)
+    add_dropout(model.bert, DROP)
+    # The classifier reads dropout(pooled).
+    model.bert.pooler.register_forward_hook(lambda m, i, o: F.dropout(o, DROP, m.training))
     if READOUT == 'mean':  # the pooler reads the mean over positions instead of [CLS]
         model.bert.pooler.forward = lambda h: torch.tanh(model.bert.pooler.dense(h.mean(1)))
     return model
@@ -105,7 +88,7 @@ def pretrain(model):
     params = list(model.bert.parameters()) + list(head.parameters()) + (list(seq_head.parameters()) if SEQ else [])
     opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01, eps=1e-6)
     warm = int(0.1 * PRE)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / warm if s < warm else max(0.0, (PRE - s) / (PRE - warm)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, PRE, warm))
     model.train()
     for step in range(PRE):
         a = torch.randint(FIRST_WORD, vocab, (64, 8))
@@ -136,22 +119,14 @@ def pretrain(model):
             print(f'pre-training ({OBJ}{" + sentence" if SEQ else ""}) step {step + 1}: loss {loss.item():.4f}, token accuracy {acc:.3f}{seq}')
 
 
-def depth(name):
-    if name.startswith('bert.embeddings'):
-        return 0
-    if name.startswith('bert.encoder.layer.'):
-        return 1 + int(name.split('.')[3])
-    return L + 1
-
 
 def main():
     train, dev = make(N), make(400)
     model = build()
     if PRE:
         pretrain(model)
-    params = [(p, LAYER_DECAY ** (L + 1 - depth(n)), 0.0 if ('LayerNorm' in n or n.endswith('bias')) else 0.01)
-              for n, p in model.named_parameters()]
-    moments = {id(p): (torch.zeros_like(p), torch.zeros_like(p)) for p, _, _ in params}
+    params = layerwise_groups(model.named_parameters(), L, LAYER_DECAY)
+    moments = {}
     per_epoch = math.ceil(N / BATCH)
     total, warm = per_epoch * EPOCHS, int(0.1 * per_epoch * EPOCHS)
     step = 0
@@ -164,13 +139,7 @@ def main():
             model.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            lr = LR * (step / warm if step < warm else max(0.0, (total - step) / (total - warm)))
-            with torch.no_grad():
-                for p, scale, wd in params:
-                    m, v = moments[id(p)]
-                    m.mul_(0.9).add_(p.grad, alpha=0.1)
-                    v.mul_(0.999).addcmul_(p.grad, p.grad, value=0.001)
-                    p.add_(m / (v.sqrt() + 1e-6) + wd * p, alpha=-lr * scale)
+            bert_adam_step(params, moments, LR * warmup_linear(step, total, warm))
             losses.append(loss.item())
             step += 1
         model.eval()

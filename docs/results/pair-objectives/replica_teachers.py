@@ -48,6 +48,7 @@ from torch.nn import functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'scripts', 'fixtures'))
 import bert_torch as bt  # noqa: E402
+from bert_torch_training import add_dropout, bert_adam_step, hf_init, layerwise_groups, use_attention_dropout, warmup_linear  # noqa: E402
 
 env = os.environ.get
 SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
@@ -69,36 +70,7 @@ cfg = dict(vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads
            hidden_act='gelu')
 
 
-def attention_with_dropout(self, h, extended_mask):
-    q, k, v = self.split(self.query(h)), self.split(self.key(h)), self.split(self.value(h))
-    probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.head_dim) + extended_mask, dim=-1)
-    ctx = (F.dropout(probs, DROP, self.training) @ v).permute(0, 2, 1, 3).contiguous()
-    return ctx.view(ctx.shape[0], ctx.shape[1], -1)
-
-
-bt.BertSelfAttention.forward = attention_with_dropout
-
-
-def add_dropout(bert):
-    drop = lambda m, i, o: F.dropout(o, DROP, m.training)  # noqa: E731
-    bert.embeddings.register_forward_hook(drop)
-    for layer in bert.encoder.layer:
-        layer.attention.output.dense.register_forward_hook(drop)
-        layer.output.dense.register_forward_hook(drop)
-
-
-def hf_init(module):
-    for name, p in module.named_parameters():
-        if 'LayerNorm' in name:
-            nn.init.ones_(p) if name.endswith('weight') else nn.init.zeros_(p)
-        elif name.endswith('bias'):
-            nn.init.zeros_(p)
-        else:
-            nn.init.normal_(p, 0, 0.02)
-    for m in module.modules():
-        if isinstance(m, nn.Embedding) and m.padding_idx is not None:
-            with torch.no_grad():
-                m.weight[m.padding_idx].zero_()
+use_attention_dropout(DROP)
 
 
 def frame(a, b):
@@ -185,14 +157,14 @@ def pretrain():
     rng = random.Random(SEED)
     m = Pretrainer()
     hf_init(m)
-    add_dropout(m.bert)
+    add_dropout(m.bert, DROP)
     corpus = data['corpus'][:-HELD_OUT]
     no_decay = lambda n: 'LayerNorm' in n or n.endswith('bias')  # noqa: E731
     opt = torch.optim.AdamW([dict(params=[p for n, p in m.named_parameters() if not no_decay(n)], weight_decay=0.01),
                              dict(params=[p for n, p in m.named_parameters() if no_decay(n)], weight_decay=0.0)],
                             lr=1e-3, eps=1e-6)
     warm = int(0.1 * STEPS)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / warm if s < warm else max(0.0, (STEPS - s) / (STEPS - warm)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, STEPS, warm))
     t0 = time.time()
     for step in range(STEPS):
         inputs, mlm, nsp, token_targets = pretraining_batch(corpus, rng)
@@ -250,7 +222,7 @@ def finetune(state, name, lr=3e-4, epochs=10, batch=32):
     bert = bt.BertModel(cfg)
     hf_init(bert)
     bert.load_state_dict(state)
-    add_dropout(bert)
+    add_dropout(bert, DROP)
     if READOUT == 'mean':  # the pooler reads the mean over real tokens instead of [CLS]
         def mean_pool(h, mask):
             return torch.tanh(bert.pooler.dense((h * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)))
@@ -260,16 +232,8 @@ def finetune(state, name, lr=3e-4, epochs=10, batch=32):
     train = list(task['train'])
     if task['symmetric']:
         train += [[b, a, y] for a, b, y in train]
-
-    def depth(n):
-        if n.startswith('bert.embeddings'):
-            return 0
-        if n.startswith('bert.encoder.layer.'):
-            return 1 + int(n.split('.')[3])
-        return L + 1
-
     named = [('bert.' + n, p) for n, p in bert.named_parameters()] + [('classifier.' + n, p) for n, p in head.named_parameters()]
-    groups = [(p, 0.9 ** (L + 1 - depth(n)), 0.0 if ('LayerNorm' in n or n.endswith('bias')) else 0.01) for n, p in named]
+    groups = layerwise_groups(named, L)
     per_epoch = math.ceil(len(train) / batch)
     total, warm, moments, step = per_epoch * epochs, int(0.1 * per_epoch * epochs), {}, 0
 
@@ -296,13 +260,7 @@ def finetune(state, name, lr=3e-4, epochs=10, batch=32):
                 p.grad = None
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for p, _, _ in groups], 1.0)
-            now = lr * (step / warm if step < warm else max(0.0, (total - step) / (total - warm)))
-            with torch.no_grad():
-                for p, scale, wd in groups:
-                    m, v = moments.setdefault(id(p), (torch.zeros_like(p), torch.zeros_like(p)))
-                    m.mul_(0.9).add_(p.grad, alpha=0.1)
-                    v.mul_(0.999).addcmul_(p.grad, p.grad, value=0.001)
-                    p.add_(m / (v.sqrt() + 1e-6) + wd * p, alpha=-now * scale)
+            bert_adam_step(groups, moments, lr * warmup_linear(step, total, warm))
             step += 1
         bert.eval()
         with torch.no_grad():
