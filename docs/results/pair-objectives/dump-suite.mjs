@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { BertTokenizer } from '../../../packages/bert/dist/node.js';
 import { generateSyntheticGlue, generatePretrainingCorpus } from '../../../packages/bam/dist/index.js';
 import { fromSynthetic } from '../../../packages/bam/dist/train/task.js';
+import { tokenizeDocuments } from '../../../packages/bam/dist/pretrain/documents.js';
 import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const seed = Number(process.env.SEED ?? 0);
@@ -12,11 +13,12 @@ const suite = generateSyntheticGlue({ seed, scale: R.scale });
 const vocab = suite.vocabTxt().split('\n').filter((l) => l.length > 0);
 const tokenizer = new BertTokenizer(vocab, { lowercase: true });
 const ids = (text) => tokenizer.convertTokensToIds(tokenizer.tokenize(text));
-const docs = generatePretrainingCorpus(suite, { size: R.corpusSize, version: R.corpusVersion });
+// The corpus as the pre-trainer tokenizes it.
+const corpus = tokenizeDocuments(generatePretrainingCorpus(suite, { size: R.corpusSize, version: R.corpusVersion }), tokenizer);
 const out = {
   vocab,
   special: Object.fromEntries(['[PAD]', '[CLS]', '[SEP]', '[MASK]', '[UNK]'].map((s) => [s, vocab.indexOf(s)])),
-  corpus: docs.map((d) => [ids(d.textA), d.textB === undefined ? null : ids(d.textB)]),
+  corpus: corpus.a.map((a, i) => [a, corpus.b[i]]),
   tasks: {},
 };
 for (const t of suite.tasks.map(fromSynthetic)) {
