@@ -51,13 +51,15 @@ export async function watchUnits(queue: Queue<UnitJobData>, units: readonly Unit
   const failed: string[] = [];
   while (pending.size > 0) {
     for (const [id, u] of pending) {
+      // The state is read before the job's fields: a job read first and then
+      // found failed may predate its failure and carry no failedReason yet.
+      const state = await queue.getJobState(id);
       const job = await queue.getJob(id);
       if (!job) {
         w.log(`${u.name}: no longer on the queue (Redis lost it?): queued again`);
         await queue.add(u.name, { unit: u, source: w.source }, { jobId: id, attempts: 1, removeOnComplete: false, removeOnFail: false });
         continue;
       }
-      const state = await job.getState();
       const line = describe(job, state);
       if (shown.get(id) !== line) w.log(`${u.name}: ${line}`);
       shown.set(id, line);
