@@ -41,12 +41,13 @@ const config: PretrainConfig = {
 };
 
 test.each([
-  [false, false],
-  [true, false],
-  [true, true],
-])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s, grouped by length %s', async (nextSentence, groupByLength) => {
-  const cfg = { ...config, nextSentence, ...(groupByLength ? { groupByLength } : {}) };
-  const sub = `${nextSentence ? 'nsp-' : ''}${groupByLength ? 'grouped-' : ''}`;
+  [false, false, 0],
+  [true, false, 0],
+  [true, true, 0],
+  [true, false, 0.5],
+])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s, grouped by length %s, token match %s', async (nextSentence, groupByLength, tokenMatch) => {
+  const cfg = { ...config, nextSentence, ...(groupByLength ? { groupByLength } : {}), ...(tokenMatch ? { tokenMatch } : {}) };
+  const sub = `${nextSentence ? 'nsp-' : ''}${groupByLength ? 'grouped-' : ''}${tokenMatch ? 'match-' : ''}`;
   const full = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, `${sub}full`) } });
   const fullWeights = await full.model.stateDict();
   full.model.dispose();
@@ -70,6 +71,9 @@ test.each([
   const steps = full.history.filter((e) => e.type === 'step');
   const paired = (e: (typeof steps)[number]) => e.type === 'step' && e.nextSentenceAccuracy !== undefined;
   expect(steps.some(paired)).toBe(nextSentence);
+  // Token-match figures appear exactly when the task is on: the corpus has pairs in every batch of 16.
+  expect(steps.every((e) => e.type === 'step' && (e.tokenMatchAccuracy !== undefined) === tokenMatch > 0)).toBe(true);
+  expect(full.heldOut.tokenMatchAccuracy !== undefined).toBe(tokenMatch > 0);
   // Grouped by length, a batch of short documents may hold no pair, and its step logs no next-sentence figures.
   if (!groupByLength) expect(steps.every((e) => paired(e) === nextSentence)).toBe(true);
   if (groupByLength) {
@@ -94,6 +98,53 @@ test('with the next-sentence task the folder holds a trained pooler, which fine-
   expect(clf.loadReport!.unexpected.filter((n) => !n.startsWith('cls.'))).toEqual([]);
   expect(Array.from((await clf.bert.pooler!.dense.weight.data()) as Float32Array)).toEqual(pooler);
   clf.dispose();
+});
+
+test('token match: its head trains the encoder, is checkpointed but never saved, and a checkpoint without it is refused', async () => {
+  const plain = await pretrain({ documents, tokenizer, config: { ...config, nextSentence: true, steps: 4, outputDir: join(dir, 'match-plain') } });
+  const out = join(dir, 'match-model');
+  const r = await pretrain({ documents, tokenizer, config: { ...config, nextSentence: true, steps: 4, tokenMatch: 1, outputDir: join(dir, 'match-ckpt') } });
+  // The encoder differs from the run without the task (the head's gradient reaches it).
+  const a = Array.from((await plain.model.bert.encoder.layer[0].output.dense.weight.data()) as Float32Array);
+  const b = Array.from((await r.model.bert.encoder.layer[0].output.dense.weight.data()) as Float32Array);
+  expect(b).not.toEqual(a);
+  plain.model.dispose();
+  const accuracy = r.heldOut.tokenMatchAccuracy!;
+  expect(accuracy).toBeGreaterThanOrEqual(0);
+  expect(accuracy).toBeLessThanOrEqual(1);
+  // The held-out answers are mixed (each sentence of a document shares some words with the other, not all).
+  expect(r.heldOut.tokenMatchAbsent).toBeGreaterThan(0.1);
+  expect(r.heldOut.tokenMatchAbsent).toBeLessThan(0.9);
+  const evals = r.history.filter((e) => e.type === 'eval');
+  expect(evals.every((e) => e.type === 'eval' && Number.isFinite(e.tokenMatchLoss))).toBe(true);
+  // The checkpoint holds the head (for exact resume); the saved model is plain BERT.
+  const { parseSafetensors } = await import('@bamgpu/core');
+  const ckpt = parseSafetensors(new Uint8Array(await readFile(join(dir, 'match-ckpt', 'checkpoint', 'model.safetensors'))), 'model.safetensors').tensors;
+  expect([...ckpt.keys()].filter((n) => n.startsWith('token_match.')).sort()).toEqual(['token_match.classifier.bias', 'token_match.classifier.weight', 'token_match.dense.bias', 'token_match.dense.weight']);
+  r.model.assets.set('vocab.txt', suite.vocabTxt());
+  await r.model.save(out);
+  r.model.dispose();
+  const saved = parseSafetensors(new Uint8Array(await readFile(join(out, 'model.safetensors'))), 'model.safetensors').tensors;
+  expect([...saved.keys()].filter((n) => n.includes('token_match'))).toEqual([]);
+  const clf = await BertForSequenceClassification.fromPretrained(out, { warn: false });
+  expect(clf.loadReport!.missing.sort()).toEqual(['classifier.bias', 'classifier.weight']);
+  clf.dispose();
+  // Resuming the plain run's checkpoint with the task on is refused for its settings, before any weight is read.
+  await expect(pretrain({ documents, tokenizer, config: { ...config, nextSentence: true, steps: 4, tokenMatch: 1, outputDir: join(dir, 'match-plain'), resume: true } })).rejects.toThrow(/different pre-training settings/);
+});
+
+test('no GPU memory outlives a run but its model: with every side task, after 3 and after 9 steps', async () => {
+  const { memory } = await import('@bamgpu/core');
+  const cfg = { ...config, nextSentence: true, tokenMatch: 1, evalEvery: 2 };
+  const warm = await pretrain({ documents, tokenizer, config: { ...cfg, steps: 2 } }); // first use fills any one-time caches
+  warm.model.dispose();
+  const before = memory();
+  for (const steps of [3, 9]) {
+    const r = await pretrain({ documents, tokenizer, config: { ...cfg, steps } });
+    r.model.dispose();
+    const after = memory();
+    expect({ steps, buffers: after.liveBuffers, tensors: after.liveTensors }).toEqual({ steps, buffers: before.liveBuffers, tensors: before.liveTensors });
+  }
 });
 
 test('learning happens: held-out masked-token loss falls well below where it started and below the uniform guess', async () => {
@@ -170,12 +221,15 @@ test('bad settings are refused before any training, naming the setting', async (
   await expect(pretrain({ documents, tokenizer, config: { ...config, batchSize: 0 } })).rejects.toThrow(/batchSize must be a positive integer/);
   await expect(pretrain({ documents, tokenizer, config: { ...config, learningRate: -1 } })).rejects.toThrow(/learningRate/);
   await expect(pretrain({ documents, tokenizer, config: { ...config, groupByLength: 'yes' as unknown as boolean } })).rejects.toThrow(/groupByLength must be true or false/);
+  await expect(pretrain({ documents, tokenizer, config: { ...config, tokenMatch: -1 } })).rejects.toThrow(/tokenMatch must be in \[0, 100\], got -1/);
   expect(await main(['pretrain', '--out', join(dir, 'x'), '--steps', '5', '--epochs', '1'])).toBe(2);
   const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  expect(await main(['pretrain', '--out', join(dir, 'x'), '--steps', '5', '--token-match', '-0.5'])).toBe(2);
   expect(await main(['pretrain', '--out', join(dir, 'y'), '--steps', '5', '--corpus-version', '3'])).toBe(2);
   expect(await main(['demo', '--out', join(dir, 'z'), '--corpus-version', '0'])).toBe(2);
   const said = err.mock.calls.flat().join('\n');
   err.mockRestore();
+  expect(said).toMatch(/--token-match must be .*≥ 0.*got -0\.5/);
   expect(said).toMatch(/--corpus-version must be an integer ≥ 1 and ≤ 2, got 3/);
   expect(said).toMatch(/--corpus-version must be an integer ≥ 1 and ≤ 2, got 0/);
   expect(await exists(join(dir, 'y'))).toBe(false);

@@ -28,6 +28,7 @@ const SPECS: OptionSpec[] = [
   { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr, rule: num({ above: 0, max: 1 }) },
   { name: 'next-sentence', type: 'bool', help: "pre-train with BERT's next-sentence task too", default: R.nextSentence },
   { name: 'group-by-length', type: 'bool', help: 'pre-training batches of documents of similar length (less padding)', default: R.groupByLength },
+  { name: 'token-match', type: 'number', help: 'weight of the token-match pre-training task (is each token of a pair in the other sentence?); 0 = off', default: R.tokenMatch, rule: num({ min: 0, max: 100 }) },
   { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
   { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
@@ -60,6 +61,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
     pretrainLr: Number(o['pretrain-lr']),
     nextSentence: Boolean(o['next-sentence']),
     groupByLength: Boolean(o['group-by-length']),
+    tokenMatch: Number(o['token-match']),
     epochs: Number(o.epochs),
     learningRate: Number(o.lr),
   };

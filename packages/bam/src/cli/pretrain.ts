@@ -31,6 +31,7 @@ const SPECS: OptionSpec[] = [
   { name: 'max-seq-length', type: 'number', help: 'tokens per document, [CLS]/[SEP] included', default: D.maxSeqLength, rule: num({ integer: true, min: 3 }) },
   { name: 'mask-rate', type: 'number', help: 'share of tokens to predict', default: D.maskRate, rule: num({ above: 0, max: 1 }) },
   { name: 'next-sentence', type: 'bool', help: "also BERT's next-sentence task on two-segment documents (writes a BertForPreTraining whose pooler fine-tuning reads)", default: false },
+  { name: 'token-match', type: 'number', help: 'weight of the token-match task (a head on each unmasked token of a two-segment document says whether the token occurs in the other segment; trained here only, not saved); 0 = off', default: 0, rule: num({ min: 0, max: 100 }) },
   { name: 'group-by-length', type: 'bool', help: 'batch documents of similar length together, so that less of each step is padding (Hugging Face\'s group_by_length)', default: false },
   { name: 'held-out', type: 'number', help: 'documents held out from the end of the corpus for evaluation', default: D.heldOut, rule: nonNegativeInt },
   { name: 'eval-every', type: 'number', help: 'held-out evaluation every N steps (0 = at the end)', default: 0, rule: nonNegativeInt },
@@ -105,6 +106,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
     maskRate: Number(o['mask-rate']),
     nextSentence: Boolean(o['next-sentence']),
     groupByLength: Boolean(o['group-by-length']),
+    ...(Number(o['token-match']) > 0 ? { tokenMatch: Number(o['token-match']) } : {}),
     heldOut: Number(o['held-out']),
     evalEvery: Number(o['eval-every']),
     checkpointEvery: Number(o['checkpoint-every']),
@@ -126,7 +128,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
   }
   await savePretrainedEncoder(r.model, tokenizer, join(out, 'model'));
   const last = r.history.filter((e) => e.type === 'step').at(-1);
-  console.log(`held-out masked-LM loss ${r.heldOut.loss.toFixed(4)}, accuracy ${(100 * r.heldOut.accuracy).toFixed(1)}%${r.heldOut.nextSentenceAccuracy === undefined ? '' : `, next-sentence accuracy ${(100 * r.heldOut.nextSentenceAccuracy).toFixed(1)}%`}; ${r.seconds.toFixed(0)} s${last && last.type === 'step' ? `, ${Math.round(last.tokensPerSecond)} tokens/s` : ''}`);
+  console.log(`held-out masked-LM loss ${r.heldOut.loss.toFixed(4)}, accuracy ${(100 * r.heldOut.accuracy).toFixed(1)}%${r.heldOut.nextSentenceAccuracy === undefined ? '' : `, next-sentence accuracy ${(100 * r.heldOut.nextSentenceAccuracy).toFixed(1)}%`}${r.heldOut.tokenMatchAccuracy === undefined ? '' : `, token-match accuracy ${(100 * r.heldOut.tokenMatchAccuracy).toFixed(1)}% (one answer for all: ${(100 * Math.max(r.heldOut.tokenMatchAbsent!, 1 - r.heldOut.tokenMatchAbsent!)).toFixed(1)}%)`}; ${r.seconds.toFixed(0)} s${last && last.type === 'step' ? `, ${Math.round(last.tokensPerSecond)} tokens/s` : ''}`);
   console.log(`wrote ${join(out, 'model')} (config.json, model.safetensors, vocab.txt) and ${join(out, 'metrics.jsonl')}`);
   r.model.dispose();
 }

@@ -60,8 +60,9 @@ export function demoPretraining(r: DemoRecipe, dataSeed: number, vocabSize: numb
     learningRate: r.pretrainLr,
     batchSize: r.pretrainBatchSize,
     nextSentence: r.nextSentence,
-    // Only when on, so that an encoder pre-trained without the option keeps its cache hash.
+    // Only when on, so that an encoder pre-trained without these options keeps its cache hash.
     ...(r.groupByLength ? { groupByLength: true } : {}),
+    ...(r.tokenMatch ? { tokenMatch: r.tokenMatch } : {}),
     maxSeqLength: r.maxSeqLength,
     seed: dataSeed,
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
@@ -89,7 +90,7 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
   if (reused) {
     o.log(`pre-training: reusing the encoder pre-trained with the same settings in ${dir}`);
   } else {
-    o.log(`pre-training: masked LM${r.nextSentence ? ' and next sentence' : ''} on ${r.corpusSize} documents of the suite's unlabelled corpus (version ${r.corpusVersion}), ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
+    o.log(`pre-training: masked LM${r.nextSentence ? ', next sentence' : ''}${r.tokenMatch ? `, token match (weight ${r.tokenMatch})` : ''} on ${r.corpusSize} documents of the suite's unlabelled corpus (version ${r.corpusVersion}), ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
     const documents = generatePretrainingCorpus(suite, { size: r.corpusSize, version: r.corpusVersion });
     const p = await pretrain({ documents, tokenizer, config: { ...pretrainConfig, outputDir: dir, resume: true, progress: o.progress, label: 'pretrain' } });
     await savePretrainedEncoder(p.model, tokenizer, join(dir, 'model'));

@@ -22,6 +22,8 @@ export interface DemoRecipe {
   nextSentence: boolean;
   /** Pre-training batches of documents of similar length: less padding, the same documents. */
   groupByLength: boolean;
+  /** Weight of the token-match pre-training task (pretrain/token-match.ts); 0: off. */
+  tokenMatch: number;
   /** Fine-tuning, the same for every method. */
   epochs: number;
   learningRate: number;
@@ -48,6 +50,7 @@ export const DEMO_RECIPE: DemoRecipe = {
   pretrainBatchSize: 64,
   nextSentence: true,
   groupByLength: true,
+  tokenMatch: 0,
   epochs: 10,
   learningRate: 3e-4,
   batchSize: 32,

@@ -3,6 +3,7 @@ import { makeBatch } from '../train/batch.js';
 import type { Mulberry32 } from '@bamgpu/core';
 import { frame, type TokenizedDocuments } from './documents.js';
 import { maskRows, type MaskingOptions } from './masking.js';
+import { tokenMatchTargets } from './token-match.js';
 
 export interface BatchOptions {
   masking: MaskingOptions;
@@ -16,6 +17,8 @@ export interface BatchOptions {
    * (label 1). One-segment documents take no part (label -100).
    */
   nextSentence: boolean;
+  /** Also the token-match targets (token-match.ts) of the two-segment rows. */
+  tokenMatch: boolean;
 }
 
 /** One pre-training batch on the GPU. */
@@ -26,8 +29,13 @@ export interface PretrainBatch {
   labels: Tensor;
   /** int32 [B] next-sentence labels (0, 1, -100), or null when no row takes part. */
   nextSentenceLabels: Tensor | null;
+  /** Token-match positions (flat, as `positions`) and answers, or null when no token is scored. */
+  tokenMatch: { positions: Tensor; labels: Tensor } | null;
   predicted: number;
   pairs: number;
+  /** Tokens the token-match task scores, and how many of them are absent from the other segment (answer 1). */
+  matched: number;
+  absent: number;
   /** Tokens in the batch, padding excluded. */
   tokens: number;
   dispose(): void;
@@ -56,6 +64,7 @@ export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly numbe
   const inputs = makeBatch(framed.map((f, i) => ({ inputIds: masked.inputIds[i], tokenTypeIds: f.tokenTypeIds })), o.padId);
   const tokens = framed.reduce((n, f) => n + f.inputIds.length, 0);
   const pairs = nsp.filter((l) => l !== -100).length;
+  const match = o.tokenMatch ? tokenMatchTargets(framed, t, new Set(masked.positions)) : { positions: [], labels: [] };
   const made: Tensor[] = [];
   const up = (data: Int32Array, shape: number[]) => {
     const x = tensor(data, shape);
@@ -67,8 +76,13 @@ export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly numbe
     positions: up(Int32Array.from(masked.positions), [masked.positions.length]),
     labels: up(Int32Array.from(masked.labels), [masked.labels.length]),
     nextSentenceLabels: pairs > 0 ? up(Int32Array.from(nsp), [rows.length]) : null,
+    tokenMatch: match.positions.length > 0
+      ? { positions: up(Int32Array.from(match.positions), [match.positions.length]), labels: up(Int32Array.from(match.labels), [match.labels.length]) }
+      : null,
     predicted: masked.positions.length,
     pairs,
+    matched: match.positions.length,
+    absent: match.labels.filter((l) => l === 1).length,
     tokens,
     dispose: () => {
       inputs.dispose();

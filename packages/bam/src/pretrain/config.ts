@@ -30,6 +30,13 @@ export interface PretrainConfig {
    * no pair, so next-sentence steps come in runs rather than every step.
    */
   groupByLength?: boolean;
+  /**
+   * Weight of the token-match task (token-match.ts) in the summed loss: a
+   * head on every unmasked token of a two-segment document says whether the
+   * token occurs in the other segment. Absent or 0: no such task. The head
+   * is trained only here; the saved model has the usual BERT layout.
+   */
+  tokenMatch?: number;
   seed: number;
   /** Documents held out from the end of the corpus for evaluation. */
   heldOut: number;
@@ -92,5 +99,6 @@ export function validatePretrainConfig(c: PretrainConfig): void {
   nonNegInt('checkpointEvery', c.checkpointEvery);
   nonNegInt('seed', c.seed);
   if (c.stopAfter !== undefined) positiveInt('stopAfter', c.stopAfter);
+  if (c.tokenMatch !== undefined) inRange('tokenMatch', c.tokenMatch, 0, 100);
   if (c.groupByLength !== undefined && typeof c.groupByLength !== 'boolean') throw new TypeError(`pretrain: groupByLength must be true or false, got ${String(c.groupByLength)}`);
 }

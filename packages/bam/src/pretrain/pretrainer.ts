@@ -13,12 +13,22 @@ import { makePretrainBatch, type BatchOptions, type PretrainBatch } from './batc
 import { groupByLength } from './length-groups.js';
 import { tokenizeDocuments, type TextDocument, type TokenizedDocuments } from './documents.js';
 import type { MaskingOptions } from './masking.js';
+import { PretrainingModel, type PretrainedBert } from './pretraining-model.js';
+import { TokenMatchHead } from './token-match.js';
+
+/** The next-sentence and token-match figures, present only for tasks the run has and the batch scores. */
+export interface SideTaskFigures {
+  nextSentenceLoss?: number;
+  nextSentenceAccuracy?: number;
+  tokenMatchLoss?: number;
+  tokenMatchAccuracy?: number;
+}
 
 /** One line of the pre-training metrics log. */
 export type PretrainEvent =
   | { type: 'start'; totalSteps: number; trainDocuments: number; heldOutDocuments: number; parameters: number }
-  | { type: 'step'; step: number; loss: number; accuracy: number; nextSentenceLoss?: number; nextSentenceAccuracy?: number; lr: number; gradNorm: number; seconds: number; tokens: number; tokensPerSecond: number }
-  | { type: 'eval'; step: number; loss: number; accuracy: number; predicted: number; nextSentenceLoss?: number; nextSentenceAccuracy?: number };
+  | ({ type: 'step'; step: number; loss: number; accuracy: number; lr: number; gradNorm: number; seconds: number; tokens: number; tokensPerSecond: number } & SideTaskFigures)
+  | ({ type: 'eval'; step: number; loss: number; accuracy: number; predicted: number; tokenMatchAbsent?: number } & SideTaskFigures);
 
 export interface PretrainInputs {
   documents: readonly TextDocument[];
@@ -28,13 +38,13 @@ export interface PretrainInputs {
 }
 
 export interface PretrainResult {
-  /** BertForMaskedLM, or BertForPreTraining with the next-sentence task. */
-  model: BertForMaskedLM | BertForPreTraining;
+  /** BertForMaskedLM, or BertForPreTraining with the next-sentence task (never the token-match head). */
+  model: PretrainedBert;
   steps: number;
   totalSteps: number;
   history: PretrainEvent[];
-  /** Held-out masked-LM loss and accuracy at the end (NaN without held-out documents), and next-sentence accuracy with that task. */
-  heldOut: { loss: number; accuracy: number; nextSentenceAccuracy?: number };
+  /** Held-out masked-LM loss and accuracy at the end (NaN without held-out documents), and the accuracies of the side tasks the run has. */
+  heldOut: { loss: number; accuracy: number; nextSentenceAccuracy?: number; tokenMatchAccuracy?: number; tokenMatchAbsent?: number };
   seconds: number;
 }
 
@@ -85,8 +95,9 @@ function configKey(c: PretrainConfig, documents: number): string {
   return JSON.stringify({
     documents, batchSize: c.batchSize, steps: c.steps, lr: c.learningRate, warmup: c.warmupProportion, maskRate: c.maskRate, nextSentence: c.nextSentence,
     seed: c.seed, maxSeqLength: c.maxSeqLength, heldOut: c.heldOut, weightDecay: c.weightDecay,
-    // Only when on, so that checkpoints made before the option existed still resume.
+    // Only when on, so that checkpoints made before these options existed still resume.
     ...(c.groupByLength ? { groupByLength: true } : {}),
+    ...(c.tokenMatch ? { tokenMatch: c.tokenMatch } : {}),
   });
 }
 
@@ -97,69 +108,91 @@ function maskingOf(tokenizer: BertTokenizer, rate: number): MaskingOptions {
   return { rate, maskId, vocabSize: tokenizer.vocabSize, specialIds };
 }
 
-/** The model pre-training trains: masked LM alone, or with the next-sentence head. */
-type PretrainModel = BertForMaskedLM | BertForPreTraining;
+/** The indices of lossAndStats' figures: each task's mean loss and its count of right answers. */
+const STAT = { mlm: 0, mlmRight: 1, nsp: 2, nspRight: 3, match: 4, matchRight: 5 } as const;
 
 /**
- * The summed loss, and [masked-LM loss, tokens right, next-sentence loss,
- * pairs right] for the logs (the next-sentence figures 0 without that task).
+ * The summed loss (masked LM, plus next sentence, plus the token-match
+ * loss times its weight), and the figures STAT names for the logs; a task
+ * the run lacks, or the batch does not score, reads 0.
  */
-function lossAndStats(model: PretrainModel, batch: PretrainBatch): { loss: Tensor; stats: Tensor } {
-  const out = model.forward(batch.inputs, { positions: batch.positions });
+function lossAndStats(training: PretrainingModel, batch: PretrainBatch, tokenMatchWeight: number): { loss: Tensor; stats: Tensor } {
+  const out = training.model.forward(batch.inputs, { positions: batch.positions });
+  const rightOf = (logits: Tensor, labels: Tensor) => noGrad(() => sum(cast(eq(argmax(logits, -1), labels), 'float32')));
   const mlm = crossEntropy(out.logits, batch.labels);
-  const right = noGrad(() => sum(cast(eq(argmax(out.logits, -1), batch.labels), 'float32')));
+  const zero = noGrad(() => mul(mlm, 0));
+  const figures: Tensor[] = [mlm, rightOf(out.logits, batch.labels), zero, zero, zero, zero];
+  let loss = mlm;
   const nspLogits = (out as Partial<PreTrainingOutput>).seqRelationshipLogits;
-  if (!nspLogits || !batch.nextSentenceLabels) {
-    return { loss: mlm, stats: noGrad(() => stack([mlm, right, mul(mlm, 0), mul(right, 0)])) };
+  if (nspLogits && batch.nextSentenceLabels) {
+    const nsp = crossEntropy(nspLogits, batch.nextSentenceLabels); // mean over the pairs: -100 rows are ignored
+    figures[STAT.nsp] = nsp;
+    figures[STAT.nspRight] = rightOf(nspLogits, batch.nextSentenceLabels);
+    loss = add(loss, nsp);
   }
-  const labels = batch.nextSentenceLabels;
-  const nsp = crossEntropy(nspLogits, labels); // mean over the pairs: -100 rows are ignored
-  const nspRight = noGrad(() => sum(cast(eq(argmax(nspLogits, -1), labels), 'float32')));
-  return { loss: add(mlm, nsp), stats: noGrad(() => stack([mlm, right, nsp, nspRight])) };
+  if (training.tokenMatch && batch.tokenMatch) {
+    const { logits, loss: match } = training.tokenMatch.loss(out.lastHiddenState, batch.tokenMatch.positions, batch.tokenMatch.labels);
+    figures[STAT.match] = match;
+    figures[STAT.matchRight] = rightOf(logits, batch.tokenMatch.labels);
+    loss = add(loss, tokenMatchWeight === 1 ? match : mul(match, tokenMatchWeight));
+  }
+  return { loss, stats: noGrad(() => stack(figures)) };
 }
 
-interface HeldOutFigures {
+/** The side-task figures of a step or an evaluation, from summed losses and right answers over `pairs` pairs and `matched` tokens. */
+function sideTaskFigures(training: PretrainingModel, nextSentence: boolean, s: { nspLoss: number; nspRight: number; pairs: number; matchLoss: number; matchRight: number; matched: number }): SideTaskFigures {
+  return {
+    ...(nextSentence && s.pairs > 0 ? { nextSentenceLoss: s.nspLoss / s.pairs, nextSentenceAccuracy: s.nspRight / s.pairs } : {}),
+    ...(training.tokenMatch && s.matched > 0 ? { tokenMatchLoss: s.matchLoss / s.matched, tokenMatchAccuracy: s.matchRight / s.matched } : {}),
+  };
+}
+
+interface HeldOutFigures extends SideTaskFigures {
   loss: number;
   accuracy: number;
   predicted: number;
-  nextSentenceLoss?: number;
-  nextSentenceAccuracy?: number;
+  /** Share of the scored tokens absent from the other segment: what a head that always answers one way can reach is the larger of it and 1 minus it. */
+  tokenMatchAbsent?: number;
 }
 
-async function evaluateHeldOut(model: PretrainModel, docs: TokenizedDocuments, cfg: PretrainConfig, options: BatchOptions): Promise<HeldOutFigures> {
+async function evaluateHeldOut(training: PretrainingModel, docs: TokenizedDocuments, cfg: PretrainConfig, options: BatchOptions): Promise<HeldOutFigures> {
   const n = docs.a.length;
   if (n === 0) return { loss: NaN, accuracy: NaN, predicted: 0 };
-  model.eval();
+  training.eval();
   let lossSum = 0;
   let correct = 0;
   let predicted = 0;
-  let nspLossSum = 0;
-  let nspCorrect = 0;
-  let pairs = 0;
+  const side = { nspLoss: 0, nspRight: 0, pairs: 0, matchLoss: 0, matchRight: 0, matched: 0 };
+  let absent = 0;
   for (let start = 0, k = 0; start < n; start += cfg.evalBatchSize, k++) {
     const rows = Array.from({ length: Math.min(cfg.evalBatchSize, n - start) }, (_, i) => start + i);
     // Fixed masks and partners, so every evaluation of a run (and of runs compared) scores the same tokens.
     const batch = makePretrainBatch(docs, rows, new Mulberry32(deriveSeed(cfg.seed, HELD_OUT_MASKS, k)), options);
-    const stats = noGrad(() => scope(() => lossAndStats(model, batch).stats));
-    const [l, c, nl, nc] = Array.from(await stats.data());
+    const stats = noGrad(() => scope(() => lossAndStats(training, batch, cfg.tokenMatch ?? 0).stats));
+    const f = Array.from(await stats.data());
     stats.dispose();
     batch.dispose();
-    lossSum += l * batch.predicted;
-    correct += c;
+    lossSum += f[STAT.mlm] * batch.predicted;
+    correct += f[STAT.mlmRight];
     predicted += batch.predicted;
-    nspLossSum += nl * batch.pairs;
-    nspCorrect += nc;
-    pairs += batch.pairs;
+    side.nspLoss += f[STAT.nsp] * batch.pairs;
+    side.nspRight += f[STAT.nspRight];
+    side.pairs += batch.pairs;
+    side.matchLoss += f[STAT.match] * batch.matched;
+    side.matchRight += f[STAT.matchRight];
+    side.matched += batch.matched;
+    absent += batch.absent;
   }
-  model.train();
-  const nspFigures = options.nextSentence && pairs > 0 ? { nextSentenceLoss: nspLossSum / pairs, nextSentenceAccuracy: nspCorrect / pairs } : {};
-  return { loss: lossSum / predicted, accuracy: correct / predicted, predicted, ...nspFigures };
+  training.train();
+  const figures = sideTaskFigures(training, options.nextSentence, side);
+  return { loss: lossSum / predicted, accuracy: correct / predicted, predicted, ...figures, ...(figures.tokenMatchAccuracy === undefined ? {} : { tokenMatchAbsent: absent / side.matched }) };
 }
 
-async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<PretrainModel> {
+async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<PretrainingModel> {
   const kind = cfg.nextSentence ? BertForPreTraining : BertForMaskedLM;
-  if ('config' in cfg.init) return kind.fromConfig(cfg.init.config, { generator });
-  return kind.fromPretrained(cfg.init.pretrained, { generator, warn: false });
+  const model = 'config' in cfg.init ? kind.fromConfig(cfg.init.config, { generator }) : await kind.fromPretrained(cfg.init.pretrained, { generator, warn: false });
+  const head = cfg.tokenMatch ? new TokenMatchHead(model.config.hiddenSize, model.config.initializerRange, { generator }) : null;
+  return new PretrainingModel(model, head);
 }
 
 /**
@@ -184,12 +217,13 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const heldEnc = tokenizeDocuments(inputs.documents.slice(trainDocs.length), tokenizer);
   const batchOptions: BatchOptions = {
     masking: maskingOf(tokenizer, cfg.maskRate), padId: tokenizer.padId, clsId: tokenizer.clsId, sepId: tokenizer.sepId,
-    maxLength: cfg.maxSeqLength, nextSentence: cfg.nextSentence,
+    maxLength: cfg.maxSeqLength, nextSentence: cfg.nextSentence, tokenMatch: Boolean(cfg.tokenMatch),
   };
 
   const generator = new Generator(cfg.seed);
-  const model = await buildModel(cfg, generator);
-  const optimizer = new AdamW(model.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: false, maxGradNorm: cfg.maxGradNorm, noDecay: BERT_NO_DECAY });
+  const training = await buildModel(cfg, generator);
+  const { model } = training;
+  const optimizer = new AdamW(training.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: false, maxGradNorm: cfg.maxGradNorm, noDecay: BERT_NO_DECAY });
   const key = configKey(cfg, inputs.documents.length);
   const totalSteps = cfg.steps;
   let step = 0;
@@ -199,8 +233,13 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const logPath = cfg.outputDir ? join(cfg.outputDir, 'metrics.jsonl') : null;
   const found = cfg.outputDir ? await prepareRunFolder(cfg.outputDir, cfg) : null;
   if (found) {
-    const st = await loadCheckpoint(found, model, optimizer, validatePretrainState);
-    if (st.configKey !== key) throw new Error(`${found}: this checkpoint was made with different pre-training settings or corpus; start a fresh run or use a new output folder`);
+    // The settings are compared before any weight is read, so a checkpoint of
+    // other settings (another set of heads, say) is refused for that reason.
+    const st = await loadCheckpoint(found, training, optimizer, (raw, file) => {
+      const state = validatePretrainState(raw, file);
+      if (state.configKey !== key) throw new Error(`${found}: this checkpoint was made with different pre-training settings or corpus; start a fresh run or use a new output folder`);
+      return state;
+    });
     step = st.step;
     tokens = st.tokens;
     priorSeconds = st.seconds;
@@ -218,7 +257,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const checkpoint = async () => {
     if (!cfg.outputDir) return;
     const state: PretrainState = { step, totalSteps, generator: generator.state(), configKey: key, history, tokens, seconds: elapsed() };
-    await saveCheckpoint(cfg.outputDir, model, optimizer, state);
+    await saveCheckpoint(cfg.outputDir, training, optimizer, state);
   };
   if (step === 0) await emit({ type: 'start', totalSteps, trainDocuments: trainDocs.length, heldOutDocuments: heldEnc.a.length, parameters: model.numParameters() });
 
@@ -228,7 +267,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   let order: number[] = [];
   const progress = cfg.progress ? new Progress(cfg.label ?? 'pretrain', totalSteps, step) : null;
   const end = Math.min(totalSteps, cfg.stopAfter ?? totalSteps);
-  model.train();
+  training.train();
   while (step < end) {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== orderEpoch) {
@@ -247,7 +286,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
     const evalNow = cfg.evalEvery > 0 && next % cfg.evalEvery === 0 && next < totalSteps;
     const guardNow = logNow || saveNow || evalNow || next === end;
     const stats = scope(() => {
-      const { loss, stats } = lossAndStats(model, batch);
+      const { loss, stats } = lossAndStats(training, batch, cfg.tokenMatch ?? 0);
       loss.backward();
       optimizer.step(lr);
       optimizer.zeroGrad();
@@ -257,37 +296,47 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
     step++;
     tokens += batch.tokens;
     if (stats) {
-      const [loss, correct, nspLoss, nspCorrect] = Array.from(await stats.data());
+      const f = Array.from(await stats.data());
       stats.dispose();
+      const loss = f[STAT.mlm];
+      const correct = f[STAT.mlmRight];
       const gradNorm = await optimizer.lastGradNorm();
       try {
-        assertFinite({ 'masked-LM loss': loss, 'next-sentence loss': nspLoss, 'gradient norm': gradNorm }, { step, what: 'pre-training' });
+        assertFinite({ 'masked-LM loss': loss, 'next-sentence loss': f[STAT.nsp], 'token-match loss': f[STAT.match], 'gradient norm': gradNorm }, { step, what: 'pre-training' });
       } catch (e) {
         // The last good checkpoint stays as it is, and no model is written.
         optimizer.dispose();
-        model.dispose();
+        training.dispose();
         throw e;
       }
       if (logNow) {
         const seconds = elapsed();
-        const nsp = cfg.nextSentence && batch.pairs > 0 ? { nextSentenceLoss: nspLoss, nextSentenceAccuracy: nspCorrect / batch.pairs } : {};
-        await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, ...nsp, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
+        const side = sideTaskFigures(training, cfg.nextSentence, {
+          nspLoss: f[STAT.nsp] * batch.pairs, nspRight: f[STAT.nspRight], pairs: batch.pairs,
+          matchLoss: f[STAT.match] * batch.matched, matchRight: f[STAT.matchRight], matched: batch.matched,
+        });
+        await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, ...side, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
         progress?.update(step, { loss, acc: (correct / batch.predicted).toFixed(3) });
       }
     }
     if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0 && step < totalSteps) {
-      const h = await evaluateHeldOut(model, heldEnc, cfg, batchOptions);
+      const h = await evaluateHeldOut(training, heldEnc, cfg, batchOptions);
       await emit({ type: 'eval', step, ...h });
     }
     if (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0 && step < totalSteps) await checkpoint();
   }
   let heldOut: PretrainResult['heldOut'] = { loss: NaN, accuracy: NaN };
   if (step >= totalSteps) {
-    const h = await evaluateHeldOut(model, heldEnc, cfg, batchOptions);
-    heldOut = { loss: h.loss, accuracy: h.accuracy, ...(h.nextSentenceAccuracy === undefined ? {} : { nextSentenceAccuracy: h.nextSentenceAccuracy }) };
+    const h = await evaluateHeldOut(training, heldEnc, cfg, batchOptions);
+    heldOut = {
+      loss: h.loss, accuracy: h.accuracy,
+      ...(h.nextSentenceAccuracy === undefined ? {} : { nextSentenceAccuracy: h.nextSentenceAccuracy }),
+      ...(h.tokenMatchAccuracy === undefined ? {} : { tokenMatchAccuracy: h.tokenMatchAccuracy, tokenMatchAbsent: h.tokenMatchAbsent }),
+    };
     await emit({ type: 'eval', step, ...h });
   }
   await checkpoint();
   optimizer.dispose();
+  training.tokenMatch?.dispose();
   return { model, steps: step, totalSteps, history, heldOut, seconds: elapsed() };
 }
