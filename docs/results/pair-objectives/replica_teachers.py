@@ -12,7 +12,7 @@ warm-up and linear decay, clipping at 1; masked LM (15%, 80/10/10) and
 BERT's next-sentence task on the two-sentence documents. Documents are drawn
 at random rather than in length groups. OBJ adds one label-free objective
 on a per-token head (dense, GELU, dense), its loss added with weight 1, on
-tokens not chosen for masking:
+tokens not chosen for masking (WEIGHT scales it; default 1):
   none    nothing more (the recipe);
   match   for each token of a two-segment row: is it absent from the other
           segment? (a word-by-word comparison of the two sentences);
@@ -28,7 +28,7 @@ READOUT=mean (a diagnostic, not BERT's) has the pooler read the mean of the
 last hidden states instead of [CLS].
 
 env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ,
-READOUT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
+WEIGHT, READOUT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
     mkdir -p /tmp/replica && cd /tmp/replica
@@ -54,6 +54,7 @@ env = os.environ.get
 SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
 H, L, STEPS, OBJ = int(env('H', 64)), int(env('L', 2)), int(env('STEPS', 6000)), env('OBJ', 'none')
 READOUT = env('READOUT', 'cls')
+WEIGHT = float(env('WEIGHT', 1))
 HEADS = int(env('HEADS', max(1, H // 16)))
 TASKS = env('TASKS', 'syn-sentiment,syn-acceptability,syn-entailment,syn-paraphrase,syn-similarity').split(',')
 DROP, MAX_LEN, PRE_BATCH, HELD_OUT = 0.1, 40, 64, 500
@@ -150,7 +151,7 @@ def pretraining_batch(corpus, rng):
 
 
 def pretrain():
-    path = f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}.pt'
+    path = f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}' + (f'-w{WEIGHT:g}' if WEIGHT != 1 else '') + '.pt'
     if os.path.exists(path):
         return torch.load(path)
     torch.manual_seed(SEED)
@@ -181,7 +182,7 @@ def pretrain():
         if OBJ != 'none' and scored.any():
             out = m.token_head(h[scored])
             token_loss = F.cross_entropy(out, token_targets[scored])
-            loss = loss + token_loss
+            loss = loss + (token_loss if WEIGHT == 1 else WEIGHT * token_loss)
             acc = (out.argmax(-1) == token_targets[scored]).float().mean().item()
             log.append(f'{OBJ} {token_loss.item():.3f} (accuracy {acc:.3f}, all-0 {(token_targets[scored] == 0).float().mean().item():.3f})')
         opt.zero_grad()
@@ -275,6 +276,7 @@ def main():
     for name in TASKS:
         c = finetune(state, name)
         print(f'{name} (pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
+              + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '')
               + (f' readout={READOUT}' if READOUT != 'cls' else '') + '): '
               f'{100 * c[-1]:.1f}; by epoch ' + ' '.join(f'{100 * x:.0f}' for x in c), flush=True)
 

@@ -1,0 +1,62 @@
+"""Means and Mann–Whitney p-values of the replica's teachers, from log.txt.
+
+Reads every teacher line of log.txt (both of its line formats), keeps the
+[CLS]-readout runs of one pre-training length (STEPS, default 30000), and
+compares two objectives (A and B, default none and match) task by task. The
+unit is a pre-training seed: each seed's score is its mean over fine-tuning
+seeds, since fine-tuning runs from one encoder are not independent. The
+test is the two-sided exact Mann–Whitney U over those per-seed means (as
+`bam compare` uses), so with n seeds a side the smallest p it can give is
+2 / C(2n, n).
+
+    python3 docs/results/pair-objectives/summarise.py [log.txt]
+"""
+import os
+import re
+import sys
+from collections import defaultdict
+from statistics import mean
+
+from scipy.stats import mannwhitneyu
+
+STEPS = int(os.environ.get('STEPS', 30000))
+A, B = os.environ.get('A', 'none'), os.environ.get('B', 'match')
+TASKS = ['syn-sentiment', 'syn-acceptability', 'syn-entailment', 'syn-paraphrase', 'syn-similarity']
+NEW = re.compile(r'^(syn-\w+) \(pre-training seed (\d+), fine-tuning seed (\d+), L=\d+ H=\d+ steps=(\d+) obj=(\w+)([^)]*)\): (-?[\d.]+)')
+# The first runs' format: the objective as 'xm 0.0' (none) or 'xm 1.0' (match), the steps in the command above.
+OLD = re.compile(r'^(syn-\w+) seed (\d+) ftseed (\d+) xm ([\d.]+): final (-?[\d.]+)')
+HEADER = re.compile(r'^\$ STEPS=(\d+)')
+
+path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), 'log.txt')
+scores = defaultdict(dict)  # (objective, task) -> {(pre seed, ft seed): score}
+steps = None
+for line in open(path):
+    if m := HEADER.match(line):
+        steps = int(m.group(1))
+    elif m := NEW.match(line):
+        task, pre, ft, s, obj, extra, score = m.groups()
+        if int(s) == STEPS and not extra.strip():  # another weight or readout is another objective
+            scores[(obj, task)][(int(pre), int(ft))] = float(score)
+    elif (m := OLD.match(line)) and steps == STEPS:
+        task, pre, ft, xm, score = m.groups()
+        scores[('none' if float(xm) == 0 else 'match', task)][(int(pre), int(ft))] = float(score)
+
+
+def per_seed(obj, task):
+    by_seed = defaultdict(list)
+    for (pre, _), v in scores[(obj, task)].items():
+        by_seed[pre].append(v)
+    return {pre: mean(v) for pre, v in sorted(by_seed.items())}
+
+
+print(f'{STEPS} pre-training steps; per pre-training seed: the mean over its fine-tuning seeds (their number in brackets)')
+print(f'{"task":<18} {A + " by seed":<34} {B + " by seed":<34} {A:>6} {B:>6}  p (Mann–Whitney, per-seed means)')
+for task in TASKS:
+    a, b = per_seed(A, task), per_seed(B, task)
+    if not a or not b:
+        continue
+    counts = lambda obj, seeds: {pre: sum(1 for (p, _) in scores[(obj, task)] if p == pre) for pre in seeds}  # noqa: E731
+    ca, cb = counts(A, a), counts(B, b)
+    show = lambda d, c: ' '.join(f'{v:.1f}[{c[k]}]' for k, v in d.items())  # noqa: E731
+    p = mannwhitneyu(list(a.values()), list(b.values()), alternative='two-sided', method='exact').pvalue
+    print(f'{task:<18} {show(a, ca):<34} {show(b, cb):<34} {mean(a.values()):6.1f} {mean(b.values()):6.1f}  {p:.3f}')
