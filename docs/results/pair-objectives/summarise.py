@@ -49,14 +49,14 @@ def per_seed(obj, task):
     return {pre: mean(v) for pre, v in sorted(by_seed.items())}
 
 
-print(f'{STEPS} pre-training steps; per pre-training seed: the mean over its fine-tuning seeds (their number in brackets)')
-print(f'{"task":<18} {A + " by seed":<34} {B + " by seed":<34} {A:>6} {B:>6}  p (Mann–Whitney, per-seed means)')
+print(f'{STEPS} pre-training steps. Each pre-training seed: its mean over fine-tuning seeds (how many in brackets).\n')
+print(f'| task | {A}, by pre-training seed | {B}, by pre-training seed | {A} | {B} | p |')
+print('|---|---|---|---|---|---|')
 for task in TASKS:
     a, b = per_seed(A, task), per_seed(B, task)
     if not a or not b:
         continue
     counts = lambda obj, seeds: {pre: sum(1 for (p, _) in scores[(obj, task)] if p == pre) for pre in seeds}  # noqa: E731
-    ca, cb = counts(A, a), counts(B, b)
-    show = lambda d, c: ' '.join(f'{v:.1f}[{c[k]}]' for k, v in d.items())  # noqa: E731
+    show = lambda d, c: ', '.join(f'{v:.1f} [{c[k]}]' for k, v in d.items())  # noqa: E731
     p = mannwhitneyu(list(a.values()), list(b.values()), alternative='two-sided', method='exact').pvalue
-    print(f'{task:<18} {show(a, ca):<34} {show(b, cb):<34} {mean(a.values()):6.1f} {mean(b.values()):6.1f}  {p:.3f}')
+    print(f'| {task[4:]} | {show(a, counts(A, a))} | {show(b, counts(B, b))} | {mean(a.values()):.1f} | {mean(b.values()):.1f} | {p:.3f} |')
