@@ -51,7 +51,9 @@ export class Progress {
 
 export function fmtTime(s: number): string {
   if (!Number.isFinite(s)) return '--:--';
-  const m = Math.floor(s / 60);
-  const sec = Math.round(s % 60);
+  // Round to whole seconds first, so 119.6 s reads 2:00, not 1:60.
+  const whole = Math.round(s);
+  const m = Math.floor(whole / 60);
+  const sec = whole % 60;
   return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(sec).padStart(2, '0')}`;
 }
