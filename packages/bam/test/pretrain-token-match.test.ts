@@ -5,11 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, test } from 'vitest';
-import { mul, scope, tensor, type Tensor } from '@bamgpu/core';
+import { Mulberry32, mul, scope, tensor, type Tensor } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
 import { TokenMatchHead, tokenMatchTargets } from '../src/pretrain/token-match.js';
 import { makePretrainBatch } from '../src/pretrain/batch.js';
-import { Mulberry32 } from '@bamgpu/core';
 
 beforeAll(async () => {
   await initNode();

@@ -106,7 +106,7 @@ export async function pretrainCommand(argv: readonly string[]): Promise<void> {
     maskRate: Number(o['mask-rate']),
     nextSentence: Boolean(o['next-sentence']),
     groupByLength: Boolean(o['group-by-length']),
-    ...(Number(o['token-match']) > 0 ? { tokenMatch: Number(o['token-match']) } : {}),
+    tokenMatch: Number(o['token-match']),
     heldOut: Number(o['held-out']),
     evalEvery: Number(o['eval-every']),
     checkpointEvery: Number(o['checkpoint-every']),

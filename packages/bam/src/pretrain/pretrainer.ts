@@ -134,13 +134,39 @@ function lossAndStats(training: PretrainingModel, batch: PretrainBatch, tokenMat
     const { logits, loss: match } = training.tokenMatch.loss(out.lastHiddenState, batch.tokenMatch.positions, batch.tokenMatch.labels);
     figures[STAT.match] = match;
     figures[STAT.matchRight] = rightOf(logits, batch.tokenMatch.labels);
-    loss = add(loss, tokenMatchWeight === 1 ? match : mul(match, tokenMatchWeight));
+    loss = add(loss, mul(match, tokenMatchWeight));
   }
   return { loss, stats: noGrad(() => stack(figures)) };
 }
 
-/** The side-task figures of a step or an evaluation, from summed losses and right answers over `pairs` pairs and `matched` tokens. */
-function sideTaskFigures(training: PretrainingModel, nextSentence: boolean, s: { nspLoss: number; nspRight: number; pairs: number; matchLoss: number; matchRight: number; matched: number }): SideTaskFigures {
+/** The side tasks' losses (summed, not averaged) and right answers over some batches, and what they scored. */
+interface SideTaskSums {
+  nspLoss: number;
+  nspRight: number;
+  pairs: number;
+  matchLoss: number;
+  matchRight: number;
+  matched: number;
+  /** Scored tokens absent from the other segment. */
+  absent: number;
+}
+
+/** Adds one batch's figures (lossAndStats', read back) to `s`; a step's figures are one batch's sums. */
+function addSideTasks(s: SideTaskSums, f: readonly number[], batch: PretrainBatch): SideTaskSums {
+  s.nspLoss += f[STAT.nsp] * batch.pairs;
+  s.nspRight += f[STAT.nspRight];
+  s.pairs += batch.pairs;
+  s.matchLoss += f[STAT.match] * batch.matched;
+  s.matchRight += f[STAT.matchRight];
+  s.matched += batch.matched;
+  s.absent += batch.absent;
+  return s;
+}
+
+const noSideTasks = (): SideTaskSums => ({ nspLoss: 0, nspRight: 0, pairs: 0, matchLoss: 0, matchRight: 0, matched: 0, absent: 0 });
+
+/** The side-task figures of a step or an evaluation: means over the pairs and the matched tokens. */
+function sideTaskFigures(training: PretrainingModel, nextSentence: boolean, s: SideTaskSums): SideTaskFigures {
   return {
     ...(nextSentence && s.pairs > 0 ? { nextSentenceLoss: s.nspLoss / s.pairs, nextSentenceAccuracy: s.nspRight / s.pairs } : {}),
     ...(training.tokenMatch && s.matched > 0 ? { tokenMatchLoss: s.matchLoss / s.matched, tokenMatchAccuracy: s.matchRight / s.matched } : {}),
@@ -162,8 +188,7 @@ async function evaluateHeldOut(training: PretrainingModel, docs: TokenizedDocume
   let lossSum = 0;
   let correct = 0;
   let predicted = 0;
-  const side = { nspLoss: 0, nspRight: 0, pairs: 0, matchLoss: 0, matchRight: 0, matched: 0 };
-  let absent = 0;
+  const side = noSideTasks();
   for (let start = 0, k = 0; start < n; start += cfg.evalBatchSize, k++) {
     const rows = Array.from({ length: Math.min(cfg.evalBatchSize, n - start) }, (_, i) => start + i);
     // Fixed masks and partners, so every evaluation of a run (and of runs compared) scores the same tokens.
@@ -175,17 +200,11 @@ async function evaluateHeldOut(training: PretrainingModel, docs: TokenizedDocume
     lossSum += f[STAT.mlm] * batch.predicted;
     correct += f[STAT.mlmRight];
     predicted += batch.predicted;
-    side.nspLoss += f[STAT.nsp] * batch.pairs;
-    side.nspRight += f[STAT.nspRight];
-    side.pairs += batch.pairs;
-    side.matchLoss += f[STAT.match] * batch.matched;
-    side.matchRight += f[STAT.matchRight];
-    side.matched += batch.matched;
-    absent += batch.absent;
+    addSideTasks(side, f, batch);
   }
   training.train();
   const figures = sideTaskFigures(training, options.nextSentence, side);
-  return { loss: lossSum / predicted, accuracy: correct / predicted, predicted, ...figures, ...(figures.tokenMatchAccuracy === undefined ? {} : { tokenMatchAbsent: absent / side.matched }) };
+  return { loss: lossSum / predicted, accuracy: correct / predicted, predicted, ...figures, ...(figures.tokenMatchAccuracy === undefined ? {} : { tokenMatchAbsent: side.absent / side.matched }) };
 }
 
 async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<PretrainingModel> {
@@ -311,10 +330,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
       }
       if (logNow) {
         const seconds = elapsed();
-        const side = sideTaskFigures(training, cfg.nextSentence, {
-          nspLoss: f[STAT.nsp] * batch.pairs, nspRight: f[STAT.nspRight], pairs: batch.pairs,
-          matchLoss: f[STAT.match] * batch.matched, matchRight: f[STAT.matchRight], matched: batch.matched,
-        });
+        const side = sideTaskFigures(training, cfg.nextSentence, addSideTasks(noSideTasks(), f, batch));
         await emit({ type: 'step', step, loss, accuracy: correct / batch.predicted, ...side, lr, gradNorm, seconds, tokens, tokensPerSecond: tokens / seconds });
         progress?.update(step, { loss, acc: (correct / batch.predicted).toFixed(3) });
       }
