@@ -12,19 +12,13 @@ import { train } from '../../../packages/bam/dist/train/trainer.js';
 import { headline, argmax } from '../../../packages/bam/dist/train/evaluate.js';
 import { featurize } from '../../../packages/bam/dist/train/features.js';
 import { predict } from '../../../packages/bam/dist/train/predict.js';
-import { NOUNS, ADJECTIVES, VERBS } from '../../../packages/bam/dist/synthetic/lexicon.js';
 import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
-const canon = new Map();
-for (const n of NOUNS) for (const f of n.forms) { canon.set(f.sg, n.forms[0].sg); canon.set(f.pl, n.forms[0].pl); }
-for (const a of ADJECTIVES) for (const f of a.forms) canon.set(f, a.forms[0]);
-for (const v of VERBS) for (const f of v.forms) { canon.set(f.s3, v.forms[0].s3); canon.set(f.base, v.forms[0].base); canon.set(f.part, v.forms[0].part); }
-const fix = (t) => { const w = t.split(' ').map((x) => canon.get(x) ?? x); for (let i = 0; i + 1 < w.length; i++) if (w[i] === 'a' || w[i] === 'an') w[i] = /^[aeiou]/.test(w[i + 1]) ? 'an' : 'a'; return w.join(' '); };
+import { oracleExample } from './synonym-oracle.mjs';
 const rt = await initNode();
 const suite = generateSyntheticGlue({ seed: 0, scale: Number(process.env.SCALE ?? R.scale) });
 const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
 const base = suite.tasks.map(fromSynthetic).find((t) => t.name.includes(process.env.TASK ?? 'entailment'));
-const ex = (e) => ({ ...e, textA: fix(e.textA), ...(e.textB !== undefined ? { textB: fix(e.textB) } : {}) });
-const task = process.env.ORACLE === '0' ? base : { ...base, train: base.train.map(ex), dev: base.dev.map(ex) };
+const task = process.env.ORACLE === '0' ? base : { ...base, train: base.train.map(oracleExample), dev: base.dev.map(oracleExample) };
 console.log(`${task.name}, oracle ${process.env.ORACLE !== '0'}: e.g. ${task.dev[3].textA} / ${task.dev[3].textB}`);
 for (const seed of (process.env.SEEDS ?? '0,1,2').split(',').map(Number)) {
   const r = await train({ tasks: [task], tokenizer, config: { ...DEFAULT_TRAIN_CONFIG, init: { pretrained: process.env.PRE }, maxSeqLength: R.maxSeqLength, batchSize: R.batchSize, epochs: R.epochs, learningRate: R.learningRate, targets: { kind: 'gold' }, seed, progress: false } });

@@ -24,6 +24,9 @@ bias correction, layer-wise decay 0.9, 10% warm-up, clipping at 1, both
 sentence orders for paraphrase and similarity. Dev is scored after every
 epoch; the line gives the last score (as the engine reports) and the curve.
 
+With a suite whose pairs include identical sentences (dump-suite.mjs ORACLE=1, the synonym
+oracle), a pair task's line is followed by its dev accuracy on identical and on other pairs.
+
 READOUT=mean (a diagnostic, not BERT's) has the pooler read the mean of the
 last hidden states instead of [CLS].
 
@@ -268,17 +271,31 @@ def finetune(state, name, lr=3e-4, epochs=10, batch=32):
             out = torch.cat([forward(task['dev'][i:i + 128]) for i in range(0, len(task['dev']), 128)])
         pred = out[:, 0].tolist() if regression else out.argmax(-1).tolist()
         curve.append(score(task['metric'], pred, [r[2] for r in task['dev']]))
-    return curve
+    return curve, pred
+
+
+def identical_split(name, pred):
+    """Dev accuracy on pairs whose two sentences are the same token ids, and on the rest (the oracle's test)."""
+    dev = data['tasks'][name]['dev']
+    parts = []
+    for same in (True, False):
+        idx = [i for i, (a, b, _) in enumerate(dev) if b is not None and (a == b) == same]
+        ok = sum(pred[i] == dev[i][2] for i in idx)
+        parts.append(f'{"identical" if same else "different"} {len(idx)} pairs, accuracy {100 * ok / max(1, len(idx)):.1f}')
+    return '; '.join(parts)
 
 
 def main():
     state = pretrain()
     for name in TASKS:
-        c = finetune(state, name)
+        c, pred = finetune(state, name)
         print(f'{name} (pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
               + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '')
               + (f' readout={READOUT}' if READOUT != 'cls' else '') + '): '
               f'{100 * c[-1]:.1f}; by epoch ' + ' '.join(f'{100 * x:.0f}' for x in c), flush=True)
+        dev = data['tasks'][name]['dev']
+        if data['tasks'][name]['kind'] == 'classification' and any(a == b for a, b, _ in dev):
+            print(f'  dev {identical_split(name, pred)}', flush=True)
 
 
 if __name__ == '__main__':
