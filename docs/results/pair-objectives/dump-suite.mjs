@@ -2,7 +2,9 @@
 // token ids, for replica_teachers.py. Run after a build, from the folder the replica runs in:
 //   node <repo>/docs/results/pair-objectives/dump-suite.mjs   (SEED=1 for another suite; OUT=file)
 // ORACLE=1 writes every task's texts through the synonym oracle (../pair-edit-kinds/synonym-oracle.mjs);
-// the corpus stays as it is, so encoders pre-trained on either dump are the same.
+// the corpus stays as it is, so encoders pre-trained on either dump are the same. CORPUS_VERSION=2 writes
+// corpus version 2 (docs/synthetic-glue.md §10.1) instead of the recipe's; run it in a folder of its own,
+// since replica_teachers.py caches encoders by seed and settings, not by corpus.
 import { writeFileSync } from 'node:fs';
 import { BertTokenizer } from '../../../packages/bert/dist/node.js';
 import { generateSyntheticGlue, generatePretrainingCorpus } from '../../../packages/bam/dist/index.js';
@@ -14,12 +16,13 @@ import { oracleExample } from '../pair-edit-kinds/synonym-oracle.mjs';
 const seed = Number(process.env.SEED ?? 0);
 const oracle = process.env.ORACLE === '1';
 const prepare = oracle ? oracleExample : (e) => e;
+const corpusVersion = Number(process.env.CORPUS_VERSION ?? R.corpusVersion);
 const suite = generateSyntheticGlue({ seed, scale: R.scale });
 const vocab = suite.vocabTxt().split('\n').filter((l) => l.length > 0);
 const tokenizer = new BertTokenizer(vocab, { lowercase: true });
 const ids = (text) => tokenizer.convertTokensToIds(tokenizer.tokenize(text));
 // The corpus as the pre-trainer tokenizes it.
-const corpus = tokenizeDocuments(generatePretrainingCorpus(suite, { size: R.corpusSize, version: R.corpusVersion }), tokenizer);
+const corpus = tokenizeDocuments(generatePretrainingCorpus(suite, { size: R.corpusSize, version: corpusVersion }), tokenizer);
 const out = {
   vocab,
   special: Object.fromEntries(['[PAD]', '[CLS]', '[SEP]', '[MASK]', '[UNK]'].map((s) => [s, vocab.indexOf(s)])),

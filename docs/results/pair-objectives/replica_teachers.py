@@ -64,7 +64,8 @@ DROP, MAX_LEN, PRE_BATCH, HELD_OUT = 0.1, 40, 64, 500
 if OBJ not in ('none', 'match', 'rtd'):
     raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
 torch.set_num_threads(int(env('THREADS', 1)))
-data = json.load(open(env('SUITE', 'suite-s0.json')))
+SUITE = env('SUITE', 'suite-s0.json')
+data = json.load(open(SUITE))
 V, special = len(data['vocab']), data['special']
 PAD, CLS, SEP, MASK = special['[PAD]'], special['[CLS]'], special['[SEP]'], special['[MASK]']
 SPECIAL = set(special.values())
@@ -291,7 +292,8 @@ def main():
         c, pred = finetune(state, name)
         print(f'{name} (pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
               + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '')
-              + (f' readout={READOUT}' if READOUT != 'cls' else '') + '): '
+              + (f' readout={READOUT}' if READOUT != 'cls' else '')
+              + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '') + '): '
               f'{100 * c[-1]:.1f}; by epoch ' + ' '.join(f'{100 * x:.0f}' for x in c), flush=True)
         dev = data['tasks'][name]['dev']
         if data['tasks'][name]['kind'] == 'classification' and any(a == b for a, b, _ in dev):

@@ -1,7 +1,8 @@
 """Means and Mann–Whitney p-values of the replica's teachers, from log.txt.
 
 Reads every teacher line of log.txt (both of its line formats), keeps the
-[CLS]-readout runs of one pre-training length (STEPS, default 30000), and
+[CLS]-readout runs on the suite as dumped (not the oracle's) of one
+pre-training length (STEPS, default 30000) and depth (LAYERS, default 2), and
 compares two objectives (A and B, default none and match) task by task. The
 unit is a pre-training seed: each seed's score is its mean over fine-tuning
 seeds, since fine-tuning runs from one encoder are not independent. The
@@ -19,25 +20,30 @@ from statistics import mean
 
 from scipy.stats import mannwhitneyu
 
-STEPS = int(os.environ.get('STEPS', 30000))
+STEPS, LAYERS = int(os.environ.get('STEPS', 30000)), int(os.environ.get('LAYERS', 2))
 A, B = os.environ.get('A', 'none'), os.environ.get('B', 'match')
 TASKS = ['syn-sentiment', 'syn-acceptability', 'syn-entailment', 'syn-paraphrase', 'syn-similarity']
-NEW = re.compile(r'^(syn-\w+) \(pre-training seed (\d+), fine-tuning seed (\d+), L=\d+ H=\d+ steps=(\d+) obj=(\w+)([^)]*)\): (-?[\d.]+)')
+NEW = re.compile(r'^(syn-\w+) \(pre-training seed (\d+), fine-tuning seed (\d+), L=(\d+) H=\d+ steps=(\d+) obj=(\w+)([^)]*)\): (-?[\d.]+)')
 # The first runs' format: the objective as 'xm 0.0' (none) or 'xm 1.0' (match), the steps in the command above.
 OLD = re.compile(r'^(syn-\w+) seed (\d+) ftseed (\d+) xm ([\d.]+): final (-?[\d.]+)')
 HEADER = re.compile(r'^\$ STEPS=(\d+)')
 
 path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), 'log.txt')
 scores = defaultdict(dict)  # (objective, task) -> {(pre seed, ft seed): score}
-steps = None
+steps, other_suite = None, False
 for line in open(path):
+    if line.startswith('$ '):  # a command: its runs are on another suite when it names one
+        other_suite = 'SUITE=' in line
     if m := HEADER.match(line):
         steps = int(m.group(1))
+    elif other_suite:
+        continue
     elif m := NEW.match(line):
-        task, pre, ft, s, obj, extra, score = m.groups()
-        if int(s) == STEPS and not extra.strip():  # another weight or readout is another objective
+        task, pre, ft, layers, s, obj, extra, score = m.groups()
+        # another weight, readout or suite is another experiment
+        if int(s) == STEPS and int(layers) == LAYERS and not extra.strip():
             scores[(obj, task)][(int(pre), int(ft))] = float(score)
-    elif (m := OLD.match(line)) and steps == STEPS:
+    elif (m := OLD.match(line)) and steps == STEPS and LAYERS == 2:
         task, pre, ft, xm, score = m.groups()
         scores[('none' if float(xm) == 0 else 'match', task)][(int(pre), int(ft))] = float(score)
 
@@ -49,7 +55,7 @@ def per_seed(obj, task):
     return {pre: mean(v) for pre, v in sorted(by_seed.items())}
 
 
-print(f'{STEPS} pre-training steps. Each pre-training seed: its mean over fine-tuning seeds (how many in brackets).\n')
+print(f'{LAYERS} layers, {STEPS} pre-training steps. Each pre-training seed: its mean over fine-tuning seeds (how many in brackets).\n')
 print(f'| task | {A}, by pre-training seed | {B}, by pre-training seed | {A} | {B} | p |')
 print('|---|---|---|---|---|---|')
 for task in TASKS:
