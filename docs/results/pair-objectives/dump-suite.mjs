@@ -25,6 +25,7 @@ const ids = (text) => tokenizer.convertTokensToIds(tokenizer.tokenize(text));
 const corpus = tokenizeDocuments(generatePretrainingCorpus(suite, { size: R.corpusSize, version: corpusVersion }), tokenizer);
 const out = {
   vocab,
+  corpusVersion,
   special: Object.fromEntries(['[PAD]', '[CLS]', '[SEP]', '[MASK]', '[UNK]'].map((s) => [s, vocab.indexOf(s)])),
   corpus: corpus.a.map((a, i) => [a, corpus.b[i]]),
   tasks: {},

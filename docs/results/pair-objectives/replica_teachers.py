@@ -293,7 +293,8 @@ def main():
         print(f'{name} (pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
               + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '')
               + (f' readout={READOUT}' if READOUT != 'cls' else '')
-              + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '') + '): '
+              + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '')
+              + (f' corpus={data["corpusVersion"]}' if data.get('corpusVersion', 1) != 1 else '') + '): '
               f'{100 * c[-1]:.1f}; by epoch ' + ' '.join(f'{100 * x:.0f}' for x in c), flush=True)
         dev = data['tasks'][name]['dev']
         if data['tasks'][name]['kind'] == 'classification' and any(a == b for a, b, _ in dev):
