@@ -275,9 +275,8 @@ def finetune(state, name, lr=3e-4, epochs=10, batch=32):
     return curve, pred
 
 
-def identical_split(name, pred):
+def identical_split(dev, pred):
     """Dev accuracy on pairs whose two sentences are the same token ids, and on the rest (the oracle's test)."""
-    dev = data['tasks'][name]['dev']
     parts = []
     for same in (True, False):
         idx = [i for i, (a, b, _) in enumerate(dev) if b is not None and (a == b) == same]
@@ -298,7 +297,7 @@ def main():
               f'{100 * c[-1]:.1f}; by epoch ' + ' '.join(f'{100 * x:.0f}' for x in c), flush=True)
         dev = data['tasks'][name]['dev']
         if data['tasks'][name]['kind'] == 'classification' and any(a == b for a, b, _ in dev):
-            print(f'  dev {identical_split(name, pred)}', flush=True)
+            print(f'  dev {identical_split(dev, pred)}', flush=True)
 
 
 if __name__ == '__main__':

@@ -55,8 +55,8 @@ for line in open(path):
         continue
     elif m := NEW.match(line):
         task, pre, ft, layers, s, obj, extra, score = m.groups()
-        # another weight or readout is another experiment
         last = None
+        # another weight or readout is another experiment
         if int(s) == STEPS and int(layers) == LAYERS and not DATA_MARK.sub('', extra).strip():
             scores[(obj, task)][(int(pre), int(ft))] = float(score)
             last = (obj, task, (int(pre), int(ft)))
