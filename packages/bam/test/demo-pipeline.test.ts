@@ -101,3 +101,34 @@ test('bam demo --data-seeds 2 without Single or Multi says there is nothing to p
   }
   expect(out.join('\n')).toContain('no pairs: the paired comparison needs single or multi among --methods');
 });
+
+test('bam demo --resume goes on with a stopped demo: finished runs are taken from their records; without it every run starts afresh', async () => {
+  const out = join(dir, 'resumed');
+  const args = ['--out', out, '--cache-dir', join(dir, 'cache-resume'), '--methods', 'single,bam',
+    '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet'];
+  const run = async (extra: string[]) => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    try {
+      await demo([...args, ...extra]);
+    } finally {
+      spy.mockRestore();
+    }
+    return lines.join('\n');
+  };
+  /** results.json less wall-clock times, the only thing a resumed run may change. */
+  const results = async () => JSON.parse(await readFile(join(out, 'results.json'), 'utf8'), (k, v) => (k === 'seconds' ? undefined : v));
+  await run([]);
+  const first = await results();
+  // A second plain demo into the same folder trains everything again.
+  expect(await run([])).not.toContain('finished before');
+  expect(await results()).toEqual(first);
+  // Stopped before BAM finished: its record is missing, the teachers' are there.
+  const bam = (await readdir(join(out, 'runs'))).find((n) => n.startsWith('s0-bam-'));
+  expect(bam).toBeDefined();
+  await rm(join(out, 'runs', bam!, 'record.json'));
+  const text = await run(['--resume']);
+  expect(text.match(/finished before: taken from /g)).toHaveLength(5);
+  expect(text).toMatch(/seed 0: BAM\n(?!  finished before)/);
+  expect(await results()).toEqual(first);
+});

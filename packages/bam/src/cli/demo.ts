@@ -31,6 +31,7 @@ const SPECS: OptionSpec[] = [
   { name: 'token-match', type: 'number', help: 'weight of the token-match pre-training task (is each token of a pair in the other sentence?); 0 = off', default: R.tokenMatch, rule: num({ min: 0, max: 100 }) },
   { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
   { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
+  { name: 'resume', type: 'bool', help: 'go on with a stopped demo: reuse the finished runs under --out and resume the unfinished one (without it, runs start afresh)', default: false },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
@@ -86,6 +87,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
       out: outOf(dataSeed),
       cacheDir: String(o['cache-dir']),
       progress: !o.quiet,
+      resume: Boolean(o.resume),
       log: (l) => console.log(l),
     });
     console.log(`\nDev results${dataSeeds.length > 1 ? `, data seed ${dataSeed}` : ''} (headline metric ×100; ${seedNote}):\n`);

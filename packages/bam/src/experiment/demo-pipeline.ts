@@ -8,6 +8,7 @@ import { savePretrainedEncoder } from '../pretrain/save.js';
 import { generatePretrainingCorpus, generateSyntheticGlue } from '../synthetic/index.js';
 import { referenceLevels, type ReferenceLevels } from '../synthetic/levels.js';
 import { DEFAULT_TRAIN_CONFIG } from '../train/config.js';
+import { lockOutputDir } from '../train/output-lock.js';
 import { fromSynthetic } from '../train/task.js';
 import type { DemoRecipe } from './demo-recipe.js';
 import { runExperiment, type ExperimentResult, type ReferenceRows } from './experiment.js';
@@ -24,6 +25,11 @@ export interface DemoPipelineOptions {
   /** Where pre-trained encoders are kept, by a hash of their settings. */
   cacheDir: string;
   progress: boolean;
+  /**
+   * Reuse the finished runs under <out>/runs and resume the unfinished one.
+   * Without it every run starts afresh, replacing what <out>/runs holds.
+   */
+  resume?: boolean;
   log: (line: string) => void;
 }
 
@@ -103,25 +109,35 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     { label: 'chance', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.chance])) },
     { label: 'ceiling', values: Object.fromEntries([...levels].map(([t, l]) => [t, l.ceiling])) },
   ];
-  const result = await runExperiment({
-    tasks,
-    tokenizer,
-    base: {
-      ...DEFAULT_TRAIN_CONFIG,
-      init: { pretrained: join(dir, 'model') },
-      maxSeqLength: r.maxSeqLength,
-      batchSize: r.batchSize,
-      epochs: r.epochs,
-      learningRate: r.learningRate,
-      evalCount: r.evalCount,
-      progress: o.progress,
-    },
-    methods: o.methods,
-    seeds: o.seeds,
-    outDir: o.out,
-    references,
-    provenance: { recipe: r, dataSeed: o.dataSeed, pretrained: { settings, ...summary } },
-    log: o.log,
-  });
+  const release = await lockOutputDir(o.out);
+  let result: ExperimentResult;
+  try {
+    result = await runExperiment({
+      tasks,
+      tokenizer,
+      base: {
+        ...DEFAULT_TRAIN_CONFIG,
+        init: { pretrained: join(dir, 'model') },
+        maxSeqLength: r.maxSeqLength,
+        batchSize: r.batchSize,
+        epochs: r.epochs,
+        learningRate: r.learningRate,
+        evalCount: r.evalCount,
+        progress: o.progress,
+      },
+      methods: o.methods,
+      seeds: o.seeds,
+      outDir: o.out,
+      // Each run trains in its own folder, so a stopped demo goes on with --resume.
+      resumable: true,
+      resume: Boolean(o.resume),
+      overwrite: !o.resume,
+      references,
+      provenance: { recipe: r, dataSeed: o.dataSeed, pretrained: { settings, ...summary } },
+      log: o.log,
+    });
+  } finally {
+    await release();
+  }
   return { result, levels, references, pretrained: { dir, reused, ...summary } };
 }

@@ -5,7 +5,7 @@ import type { LogEvent } from '../train/trainer.js';
 import type { TrainTask } from '../train/task.js';
 import { METHODS, type MethodName } from './methods.js';
 import { planExperiment, type PlanInputs, type UnitPlan } from './plan.js';
-import { runUnit, type UnitRecord } from './run-units.js';
+import { runUnit, unitFolder, type UnitRecord } from './run-units.js';
 import { trainUnit } from './train-unit.js';
 import { mannWhitneyU, mean, std } from './stats.js';
 import { comparePaired, experimentRecord, formatPairedBrief } from './compare.js';
@@ -69,7 +69,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const records = new Map<string, UnitRecord>();
   for (const unit of units) {
     log(`seed ${unit.seed}: ${unit.method === 'single' ? `Single ${unit.tasks[0]}` : METHODS[unit.method].label}`);
-    records.set(unit.name, await runUnit(store, unit, (place) => trainUnit(unit, o.tasks, o.tokenizer, records, place)));
+    const record = await runUnit(store, unit, (place) => trainUnit(unit, o.tasks, o.tokenizer, records, place));
+    if (record.reused && store) log(`  finished before: taken from ${unitFolder(store.root, unit)}`);
+    records.set(unit.name, record);
   }
   return finishExperiment(o, units, records);
 }
