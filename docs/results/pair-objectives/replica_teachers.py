@@ -30,8 +30,14 @@ oracle), a pair task's line is followed by its dev accuracy on identical and on 
 READOUT=mean (a diagnostic, not BERT's) has the pooler read the mean of the
 last hidden states instead of [CLS].
 
+INIT=<folder> fine-tunes the encoder of a Hugging Face folder the engine
+pre-trained (`bam pretrain`'s or `bam demo`'s cached `model/`, on the same
+suite and vocabulary) instead of pre-training here: with the same encoder,
+the engine's fine-tuning and this one can be compared, and so can the two
+pre-trainings.
+
 env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ,
-WEIGHT, READOUT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
+WEIGHT, READOUT, INIT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
     mkdir -p /tmp/replica && cd /tmp/replica
@@ -57,6 +63,7 @@ env = os.environ.get
 SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
 H, L, STEPS, OBJ = int(env('H', 64)), int(env('L', 2)), int(env('STEPS', 6000)), env('OBJ', 'none')
 READOUT = env('READOUT', 'cls')
+INIT = env('INIT')  # an engine-pre-trained Hugging Face folder to fine-tune instead of pre-training here
 WEIGHT = float(env('WEIGHT', 1))
 HEADS = int(env('HEADS', max(1, H // 16)))
 TASKS = env('TASKS', 'syn-sentiment,syn-acceptability,syn-entailment,syn-paraphrase,syn-similarity').split(',')
@@ -285,12 +292,37 @@ def identical_split(dev, pred):
     return '; '.join(parts)
 
 
+def load_engine_encoder(folder):
+    """The encoder of a Hugging Face folder the engine wrote (bam pretrain's <out>/model): its bert.* tensors."""
+    import numpy as np
+    raw = open(os.path.join(folder, 'model.safetensors'), 'rb').read()
+    n = int.from_bytes(raw[:8], 'little')
+    header, body = json.loads(raw[8:8 + n]), raw[8 + n:]
+    vocab = open(os.path.join(folder, 'vocab.txt')).read().split('\n')
+    if [v for v in vocab if v] != data['vocab']:
+        raise SystemExit(f'INIT={folder}: its vocab.txt is not the dump\'s vocabulary')
+    state = {}
+    for k, v in header.items():
+        if k.startswith('bert.') and v['dtype'] == 'F32':
+            a, b = v['data_offsets']
+            state[k[len('bert.'):]] = torch.from_numpy(np.frombuffer(body[a:b], dtype='<f4').reshape(v['shape']).copy())
+    return state
+
+
+def short(folder):
+    """A folder's last two names (the cache entry and model/), enough to tell encoders apart in the log."""
+    return os.path.join(*os.path.normpath(os.path.abspath(folder)).split(os.sep)[-2:])
+
+
 def main():
-    state = pretrain()
+    state = load_engine_encoder(INIT) if INIT else pretrain()
     for name in TASKS:
         c, pred = finetune(state, name)
-        print(f'{name} (pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
-              + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '')
+        # An INIT encoder was pre-trained elsewhere: the pre-training settings here say nothing of it.
+        encoder = (f'fine-tuning seed {FTSEED}, L={L} H={H} init={short(INIT)}' if INIT else
+                   f'pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
+                   + (f' weight={WEIGHT:g}' if WEIGHT != 1 else ''))
+        print(f'{name} ({encoder}'
               + (f' readout={READOUT}' if READOUT != 'cls' else '')
               + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '')
               + (f' corpus={data["corpusVersion"]}' if data.get('corpusVersion', 1) != 1 else '') + '): '
