@@ -36,8 +36,11 @@ suite and vocabulary) instead of pre-training here: with the same encoder,
 the engine's fine-tuning and this one can be compared, and so can the two
 pre-trainings.
 
+PRE_OPT=bert pre-trains with the engine's optimiser (BERT's AdamW, no bias
+correction) instead of torch.optim.AdamW; fine-tuning uses it either way.
+
 env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ,
-WEIGHT, READOUT, INIT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
+WEIGHT, READOUT, INIT, PRE_OPT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
     mkdir -p /tmp/replica && cd /tmp/replica
@@ -63,11 +66,14 @@ env = os.environ.get
 SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
 H, L, STEPS, OBJ = int(env('H', 64)), int(env('L', 2)), int(env('STEPS', 6000)), env('OBJ', 'none')
 READOUT = env('READOUT', 'cls')
+PRE_OPT = env('PRE_OPT', 'torch')  # pre-training optimiser: torch's AdamW, or 'bert' (the engine's: no bias correction)
 INIT = env('INIT')  # an engine-pre-trained Hugging Face folder to fine-tune instead of pre-training here
 WEIGHT = float(env('WEIGHT', 1))
 HEADS = int(env('HEADS', max(1, H // 16)))
 TASKS = env('TASKS', 'syn-sentiment,syn-acceptability,syn-entailment,syn-paraphrase,syn-similarity').split(',')
 DROP, MAX_LEN, PRE_BATCH, HELD_OUT = 0.1, 40, 64, 500
+if PRE_OPT not in ('torch', 'bert'):
+    raise SystemExit(f'PRE_OPT must be torch or bert, got {PRE_OPT!r}')
 if OBJ not in ('none', 'match', 'rtd'):
     raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
 torch.set_num_threads(int(env('THREADS', 1)))
@@ -162,7 +168,8 @@ def pretraining_batch(corpus, rng):
 
 
 def pretrain():
-    path = f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}' + (f'-w{WEIGHT:g}' if WEIGHT != 1 else '') + '.pt'
+    path = (f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}' + (f'-w{WEIGHT:g}' if WEIGHT != 1 else '')
+            + ('-bertadam' if PRE_OPT == 'bert' else '') + '.pt')
     if os.path.exists(path):
         return torch.load(path)
     torch.manual_seed(SEED)
@@ -177,6 +184,8 @@ def pretrain():
                             lr=1e-3, eps=1e-6)
     warm = int(0.1 * STEPS)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, STEPS, warm))
+    bert_groups = [(p, 1.0, 0.0 if no_decay(n) else 0.01) for n, p in m.named_parameters()]
+    bert_moments = {}
     t0 = time.time()
     for step in range(STEPS):
         inputs, mlm, nsp, token_targets = pretraining_batch(corpus, rng)
@@ -199,8 +208,11 @@ def pretrain():
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
-        opt.step()
-        sched.step()
+        if PRE_OPT == 'bert':  # the same groups, lr and weight decay, stepped as the engine steps them
+            bert_adam_step(bert_groups, bert_moments, 1e-3 * warmup_linear(step, STEPS, warm))
+        else:
+            opt.step()
+            sched.step()
         if (step + 1) % 1000 == 0 or step + 1 == STEPS:
             print(f'pre-training step {step + 1}: ' + ', '.join(log) + f'; {time.time() - t0:.0f} s', flush=True)
     state = dict(m.bert.state_dict())
@@ -321,7 +333,7 @@ def main():
         # An INIT encoder was pre-trained elsewhere: the pre-training settings here say nothing of it.
         encoder = (f'fine-tuning seed {FTSEED}, L={L} H={H} init={short(INIT)}' if INIT else
                    f'pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
-                   + (f' weight={WEIGHT:g}' if WEIGHT != 1 else ''))
+                   + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '') + (' pre_opt=bert' if PRE_OPT == 'bert' else ''))
         print(f'{name} ({encoder}'
               + (f' readout={READOUT}' if READOUT != 'cls' else '')
               + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '')
