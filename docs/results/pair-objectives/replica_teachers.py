@@ -61,6 +61,7 @@ from torch.nn import functional as F
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'scripts', 'fixtures'))
 import bert_torch as bt  # noqa: E402
 from bert_torch_training import add_dropout, bert_adam_step, hf_init, layerwise_groups, use_attention_dropout, warmup_linear  # noqa: E402
+from st_io import load_safetensors  # noqa: E402
 
 env = os.environ.get
 SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
@@ -306,19 +307,11 @@ def identical_split(dev, pred):
 
 def load_engine_encoder(folder):
     """The encoder of a Hugging Face folder the engine wrote (bam pretrain's <out>/model): its bert.* tensors."""
-    import numpy as np
-    raw = open(os.path.join(folder, 'model.safetensors'), 'rb').read()
-    n = int.from_bytes(raw[:8], 'little')
-    header, body = json.loads(raw[8:8 + n]), raw[8 + n:]
     vocab = open(os.path.join(folder, 'vocab.txt')).read().split('\n')
     if [v for v in vocab if v] != data['vocab']:
         raise SystemExit(f'INIT={folder}: its vocab.txt is not the dump\'s vocabulary')
-    state = {}
-    for k, v in header.items():
-        if k.startswith('bert.') and v['dtype'] == 'F32':
-            a, b = v['data_offsets']
-            state[k[len('bert.'):]] = torch.from_numpy(np.frombuffer(body[a:b], dtype='<f4').reshape(v['shape']).copy())
-    return state
+    tensors, _ = load_safetensors(os.path.join(folder, 'model.safetensors'))
+    return {k[len('bert.'):]: t.float() for k, t in tensors.items() if k.startswith('bert.')}
 
 
 def short(folder):

@@ -15,6 +15,9 @@ import sys
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', '..', 'scripts', 'fixtures'))
+from st_io import save_safetensors  # noqa: E402
+
 pt, dump, out = sys.argv[1:4]
 state = torch.load(pt)
 vocab = json.load(open(dump))['vocab']
@@ -33,14 +36,5 @@ config = {
 os.makedirs(out, exist_ok=True)
 json.dump(config, open(os.path.join(out, 'config.json'), 'w'), indent=2)
 open(os.path.join(out, 'vocab.txt'), 'w').write('\n'.join(vocab) + '\n')
-header, chunks, offset = {}, [], 0
-for k in sorted(state):
-    data = state[k].detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes()
-    header['bert.' + k] = {'dtype': 'F32', 'shape': list(state[k].shape), 'data_offsets': [offset, offset + len(data)]}
-    chunks.append(data)
-    offset += len(data)
-text = json.dumps(header, separators=(',', ':')).encode()
-text += b' ' * (-len(text) % 8)
-with open(os.path.join(out, 'model.safetensors'), 'wb') as f:
-    f.write(len(text).to_bytes(8, 'little') + text + b''.join(chunks))
+save_safetensors(os.path.join(out, 'model.safetensors'), {'bert.' + k: t.to(torch.float32) for k, t in state.items()})
 print(f'{out}: {layers} layers, hidden {hidden}, {heads} heads, {len(state)} tensors')
