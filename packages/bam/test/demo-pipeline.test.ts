@@ -24,6 +24,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** What `bam demo` prints with `args`, at a tiny size (suite, encoder, pre-training and one epoch). */
+async function demoOutput(args: string[]): Promise<string> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+  try {
+    await demo([...args, '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet']);
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('\n');
+}
+
 const recipe = { ...DEMO_RECIPE, scale: 0.02, hidden: 16, layers: 1, corpusSize: 120, pretrainSteps: 4, pretrainBatchSize: 16, epochs: 2, evalCount: 3 };
 
 test('pre-trains once, reuses the encoder, draws curves and prints chance and ceiling', async () => {
@@ -72,18 +84,10 @@ test('the cache folders that docs/results and cached encoders name stay the same
 });
 
 test('bam demo --data-seeds 2: one folder per data seed, each its own encoder, then the comparison paired over both', async () => {
-  const out: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  try {
-    await demo(['--out', join(dir, 'multi-data'), '--cache-dir', join(dir, 'cache-multi'), '--seed', '3', '--data-seeds', '2', '--seeds', '2', '--methods', 'single,multi',
-      '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet']);
-  } finally {
-    spy.mockRestore();
-  }
+  const text = await demoOutput(['--out', join(dir, 'multi-data'), '--cache-dir', join(dir, 'cache-multi'), '--seed', '3', '--data-seeds', '2', '--seeds', '2', '--methods', 'single,multi']);
   expect((await readdir(join(dir, 'multi-data'))).sort()).toEqual(['data-seed-3', 'data-seed-4']);
   expect(await readdir(join(dir, 'cache-multi'))).toHaveLength(2);
   for (const d of [3, 4]) expect(JSON.parse(await readFile(join(dir, 'multi-data', `data-seed-${d}`, 'results.json'), 'utf8')).dataSeed).toBe(d);
-  const text = out.join('\n');
   expect(text).toContain('=== data seed 4 ===');
   expect(text).toMatch(/^2 experiment\(s\): data seed 3, data seed 4\./m);
   // Two data seeds × two fine-tuning seeds: four pairs of Multi and Single runs.
@@ -91,31 +95,13 @@ test('bam demo --data-seeds 2: one folder per data seed, each its own encoder, t
 });
 
 test('bam demo --data-seeds 2 without Single or Multi says there is nothing to pair', async () => {
-  const out: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  try {
-    await demo(['--out', join(dir, 'no-pairs'), '--cache-dir', join(dir, 'cache-multi'), '--seed', '3', '--data-seeds', '2', '--methods', 'anneal-no-teacher',
-      '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet']);
-  } finally {
-    spy.mockRestore();
-  }
-  expect(out.join('\n')).toContain('no pairs: the paired comparison needs single or multi among --methods');
+  const text = await demoOutput(['--out', join(dir, 'no-pairs'), '--cache-dir', join(dir, 'cache-multi'), '--seed', '3', '--data-seeds', '2', '--methods', 'anneal-no-teacher']);
+  expect(text).toContain('no pairs: the paired comparison needs single or multi among --methods');
 });
 
 test('bam demo --resume goes on with a stopped demo: finished runs are taken from their records; without it every run starts afresh', async () => {
   const out = join(dir, 'resumed');
-  const args = ['--out', out, '--cache-dir', join(dir, 'cache-resume'), '--methods', 'single,bam',
-    '--scale', '0.02', '--hidden', '16', '--layers', '1', '--corpus-size', '120', '--pretrain-steps', '4', '--epochs', '1', '--quiet'];
-  const run = async (extra: string[]) => {
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
-    try {
-      await demo([...args, ...extra]);
-    } finally {
-      spy.mockRestore();
-    }
-    return lines.join('\n');
-  };
+  const run = (extra: string[]) => demoOutput(['--out', out, '--cache-dir', join(dir, 'cache-resume'), '--methods', 'single,bam', ...extra]);
   /** results.json less wall-clock times, the only thing a resumed run may change. */
   const results = async () => JSON.parse(await readFile(join(out, 'results.json'), 'utf8'), (k, v) => (k === 'seconds' ? undefined : v));
   await run([]);
