@@ -39,7 +39,13 @@ pre-trainings.
 PRE_OPT=bert pre-trains with the engine's optimiser (BERT's AdamW, no bias
 correction) instead of torch.optim.AdamW; fine-tuning uses it either way.
 
-env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ,
+PRE_INIT=<file.safetensors> starts pre-training from those weights (every
+parameter of the pre-training model, named as here) instead of Hugging Face's
+initialisation; the engine's own initial weights can be written so, which
+separates the start from everything else pre-training does (SEED still draws
+the batches and the dropout masks).
+
+env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT,
 WEIGHT, READOUT, INIT, PRE_OPT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
@@ -68,6 +74,7 @@ SEED, FTSEED = int(env('SEED', 0)), int(env('FTSEED', env('SEED', 0)))
 H, L, STEPS, OBJ = int(env('H', 64)), int(env('L', 2)), int(env('STEPS', 6000)), env('OBJ', 'none')
 READOUT = env('READOUT', 'cls')
 PRE_OPT = env('PRE_OPT', 'torch')  # pre-training optimiser: torch's AdamW, or 'bert' (the engine's: no bias correction)
+PRE_INIT = env('PRE_INIT')  # the pre-training model's initial weights, instead of hf_init's
 INIT = env('INIT')  # an engine-pre-trained Hugging Face folder to fine-tune instead of pre-training here
 WEIGHT = float(env('WEIGHT', 1))
 HEADS = int(env('HEADS', max(1, H // 16)))
@@ -170,13 +177,16 @@ def pretraining_batch(corpus, rng):
 
 def pretrain():
     path = (f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}' + (f'-w{WEIGHT:g}' if WEIGHT != 1 else '')
-            + ('-bertadam' if PRE_OPT == 'bert' else '') + '.pt')
+            + ('-bertadam' if PRE_OPT == 'bert' else '')
+            + (f'-init-{os.path.splitext(os.path.basename(PRE_INIT))[0]}' if PRE_INIT else '') + '.pt')
     if os.path.exists(path):
         return torch.load(path)
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     m = Pretrainer()
     hf_init(m)
+    if PRE_INIT:
+        m.load_state_dict({k: t.float() for k, t in load_safetensors(PRE_INIT)[0].items()}, strict=True)
     add_dropout(m.bert, DROP)
     corpus = data['corpus'][:-HELD_OUT]
     no_decay = lambda n: 'LayerNorm' in n or n.endswith('bias')  # noqa: E731
@@ -326,7 +336,8 @@ def main():
         # An INIT encoder was pre-trained elsewhere: the pre-training settings here say nothing of it.
         encoder = (f'fine-tuning seed {FTSEED}, L={L} H={H} init={short(INIT)}' if INIT else
                    f'pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
-                   + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '') + (' pre_opt=bert' if PRE_OPT == 'bert' else ''))
+                   + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '') + (' pre_opt=bert' if PRE_OPT == 'bert' else '')
+                   + (f' pre_init={os.path.basename(PRE_INIT)}' if PRE_INIT else ''))
         print(f'{name} ({encoder}'
               + (f' readout={READOUT}' if READOUT != 'cls' else '')
               + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '')
