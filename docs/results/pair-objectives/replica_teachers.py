@@ -45,7 +45,11 @@ initialisation; the engine's own initial weights can be written so, which
 separates the start from everything else pre-training does (SEED still draws
 the batches and the dropout masks).
 
-env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT,
+STREAM=<file> pre-trains on batches read from a file (engine-stream.mjs writes
+the engine's own stream: its epoch shuffles, next-sentence partners, masks and
+token-match answers) instead of drawing them here; with OBJ=match only.
+
+env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT, STREAM,
 WEIGHT, READOUT, INIT, PRE_OPT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
@@ -75,6 +79,7 @@ H, L, STEPS, OBJ = int(env('H', 64)), int(env('L', 2)), int(env('STEPS', 6000)),
 READOUT = env('READOUT', 'cls')
 PRE_OPT = env('PRE_OPT', 'torch')  # pre-training optimiser: torch's AdamW, or 'bert' (the engine's: no bias correction)
 PRE_INIT = env('PRE_INIT')  # the pre-training model's initial weights, instead of hf_init's
+STREAM = env('STREAM')  # a file of pre-training batches (engine-stream.mjs's format) instead of pretraining_batch's
 INIT = env('INIT')  # an engine-pre-trained Hugging Face folder to fine-tune instead of pre-training here
 WEIGHT = float(env('WEIGHT', 1))
 HEADS = int(env('HEADS', max(1, H // 16)))
@@ -84,6 +89,8 @@ if PRE_OPT not in ('torch', 'bert'):
     raise SystemExit(f'PRE_OPT must be torch or bert, got {PRE_OPT!r}')
 if OBJ not in ('none', 'match', 'rtd'):
     raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
+if STREAM and OBJ != 'match':
+    raise SystemExit('STREAM holds token-match answers: it needs OBJ=match')
 torch.set_num_threads(int(env('THREADS', 1)))
 SUITE = env('SUITE', 'suite-s0.json')
 data = json.load(open(SUITE))
@@ -175,10 +182,34 @@ def pretraining_batch(corpus, rng):
     return (pad(inputs, PAD), pad(types, 0), attention), pad(mlm, -100), torch.tensor(nsp), pad(token_targets, -100)
 
 
+def stream_batches(path):
+    """Batches as pretraining_batch returns them, read from engine-stream.mjs's file: per step an int32 T, then
+    int16 ids [B*T] (masked, padded), int8 type ids, int16 masked-LM answers (-100: none), int16 next-sentence
+    labels [B] and int8 token-match answers (-100: none)."""
+    import numpy as np
+    with open(path, 'rb') as f:
+        while True:
+            head = f.read(4)
+            if len(head) < 4:
+                raise SystemExit(f'STREAM={path}: the file ends before the run does')
+            t = int(np.frombuffer(head, '<i4')[0])
+            n = PRE_BATCH * t
+
+            def take(dtype, count):
+                a = np.frombuffer(f.read(count * np.dtype(dtype).itemsize), dtype)
+                if a.size != count:
+                    raise SystemExit(f'STREAM={path}: a batch is cut short')
+                return torch.from_numpy(a.astype(np.int64))
+            ids, types, mlm = take('<i2', n).view(PRE_BATCH, t), take('i1', n).view(PRE_BATCH, t), take('<i2', n).view(PRE_BATCH, t)
+            nsp, targets = take('<i2', PRE_BATCH), take('i1', n).view(PRE_BATCH, t)
+            yield (ids, types, (ids != PAD).long()), mlm, nsp, targets
+
+
 def pretrain():
     path = (f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}' + (f'-w{WEIGHT:g}' if WEIGHT != 1 else '')
             + ('-bertadam' if PRE_OPT == 'bert' else '')
-            + (f'-init-{os.path.splitext(os.path.basename(PRE_INIT))[0]}' if PRE_INIT else '') + '.pt')
+            + (f'-init-{os.path.splitext(os.path.basename(PRE_INIT))[0]}' if PRE_INIT else '')
+            + (f'-stream-{os.path.splitext(os.path.basename(STREAM))[0]}' if STREAM else '') + '.pt')
     if os.path.exists(path):
         return torch.load(path)
     torch.manual_seed(SEED)
@@ -198,8 +229,9 @@ def pretrain():
     bert_groups = [(p, 1.0, 0.0 if no_decay(n) else 0.01) for n, p in m.named_parameters()]
     bert_moments = {}
     t0 = time.time()
+    batches = stream_batches(STREAM) if STREAM else None
     for step in range(STEPS):
-        inputs, mlm, nsp, token_targets = pretraining_batch(corpus, rng)
+        inputs, mlm, nsp, token_targets = next(batches) if batches else pretraining_batch(corpus, rng)
         h, pooled = m.bert(*inputs)
         chosen = mlm != -100
         logits = m.transform(h[chosen]) @ m.bert.embeddings.word_embeddings.weight.T + m.mlm_bias
@@ -337,7 +369,8 @@ def main():
         encoder = (f'fine-tuning seed {FTSEED}, L={L} H={H} init={short(INIT)}' if INIT else
                    f'pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
                    + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '') + (' pre_opt=bert' if PRE_OPT == 'bert' else '')
-                   + (f' pre_init={os.path.basename(PRE_INIT)}' if PRE_INIT else ''))
+                   + (f' pre_init={os.path.basename(PRE_INIT)}' if PRE_INIT else '')
+                   + (f' stream={os.path.basename(STREAM)}' if STREAM else ''))
         print(f'{name} ({encoder}'
               + (f' readout={READOUT}' if READOUT != 'cls' else '')
               + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '')
