@@ -48,8 +48,10 @@ the batches and the dropout masks).
 STREAM=<file> pre-trains on batches read from a file (engine-stream.mjs writes
 the engine's own stream: its epoch shuffles, next-sentence partners, masks and
 token-match answers) instead of drawing them here; with OBJ=match only.
+WRITE_STREAM=<file> writes the replica's own STEPS batches to such a file and
+stops, for the engine to train on (engine-on-stream.mjs).
 
-env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT, STREAM,
+env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT, STREAM, WRITE_STREAM,
 WEIGHT, READOUT, INIT, PRE_OPT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
@@ -89,8 +91,9 @@ if PRE_OPT not in ('torch', 'bert'):
     raise SystemExit(f'PRE_OPT must be torch or bert, got {PRE_OPT!r}')
 if OBJ not in ('none', 'match', 'rtd'):
     raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
-if STREAM and OBJ != 'match':
-    raise SystemExit('STREAM holds token-match answers: it needs OBJ=match')
+WRITE_STREAM = env('WRITE_STREAM')
+if (STREAM or WRITE_STREAM) and OBJ != 'match':
+    raise SystemExit('a batch stream holds token-match answers: STREAM and WRITE_STREAM need OBJ=match')
 torch.set_num_threads(int(env('THREADS', 1)))
 SUITE = env('SUITE', 'suite-s0.json')
 data = json.load(open(SUITE))
@@ -203,6 +206,19 @@ def stream_batches(path):
             ids, types, mlm = take('<i2', n).view(PRE_BATCH, t), take('i1', n).view(PRE_BATCH, t), take('<i2', n).view(PRE_BATCH, t)
             nsp, targets = take('<i2', PRE_BATCH), take('i1', n).view(PRE_BATCH, t)
             yield (ids, types, (ids != PAD).long()), mlm, nsp, targets
+
+
+def write_stream(path):
+    """The replica's own STEPS batches (random.Random(SEED), as pretrain draws them), in stream_batches' format."""
+    import numpy as np
+    rng, corpus = random.Random(SEED), data['corpus'][:-HELD_OUT]
+    with open(path, 'wb') as f:
+        for _ in range(STEPS):
+            (ids, types, _), mlm, nsp, targets = pretraining_batch(corpus, rng)
+            f.write(np.int32(ids.shape[1]).astype('<i4').tobytes())
+            for a, dtype in ((ids, '<i2'), (types, 'i1'), (mlm, '<i2'), (nsp, '<i2'), (targets, 'i1')):
+                f.write(a.numpy().astype(dtype).tobytes())
+    print(f'{path}: {STEPS} batches of pre-training seed {SEED}', flush=True)
 
 
 def pretrain():
@@ -362,6 +378,8 @@ def short(folder):
 
 
 def main():
+    if WRITE_STREAM:
+        return write_stream(WRITE_STREAM)
     state = load_engine_encoder(INIT) if INIT else pretrain()
     for name in TASKS:
         c, pred = finetune(state, name)
