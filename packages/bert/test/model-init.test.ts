@@ -1,13 +1,15 @@
 // fromConfig initialises as BERT does, the parameter names are Hugging Face's,
 // and training mode applies dropout reproducibly from the model's generator.
 import { fileURLToPath } from 'node:url';
-import { Generator, initNode, noGrad, scope, sum, tensor, type Tensor } from '@bamgpu/core/node';
+import { Generator, add, initNode, mul, noGrad, randn, scope, sum, tensor, type Tensor } from '@bamgpu/core/node';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { bertConfig } from '../src/config.js';
 import { BertForSequenceClassification } from '../src/model/sequence-classification.js';
 import '../src/node.js'; // local folders by path
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/reference/tiny-a/', import.meta.url));
+/** Weights far from BERT's 0.02 (attention and GELU away from linear), dropout 0.1 in both places. */
+const LARGE_WEIGHTS = fileURLToPath(new URL('./fixtures/reference/tiny-c-eps/', import.meta.url));
 
 beforeAll(async () => {
   await initNode();
@@ -115,6 +117,49 @@ describe('training mode', () => {
       if (!name.endsWith('key.bias')) expect(g.some((x) => x !== 0), name).toBe(true);
     }
     inputIds.dispose();
+    model.dispose();
+  });
+
+  test('with dropout on, the gradient is the derivative of the loss under the same masks', async () => {
+    // Holding the masks fixed (the generator reset before every forward), (L(θ+εd) − L(θ−εd)) / 2ε along
+    // d = ∇L/|∇L| must be |∇L|: a backward that used other masks than the forward would miss it. The
+    // control draws new masks for each side and misses by far more than the tolerance.
+    const gen = new Generator(3);
+    const model = await BertForSequenceClassification.fromPretrained(LARGE_WEIGHTS, { warn: false, generator: gen });
+    const inputIds = tensor(Int32Array.from([2, 7, 8, 9, 3, 10, 11, 12, 13, 3, 2, 14, 15, 3, 0, 0, 0, 0, 0, 0]), [2, 10], { dtype: 'int32' });
+    const tokenTypeIds = tensor(Int32Array.from([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), [2, 10], { dtype: 'int32' });
+    const attentionMask = tensor(Int32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]), [2, 10], { dtype: 'int32' });
+    const wLogits = randn([2, model.config.numLabels], { generator: new Generator(11) });
+    const wHidden = randn([2, 10, model.config.hiddenSize], { generator: new Generator(12) });
+    model.train();
+    const masks = gen.state();
+    const loss = (sameMasks: boolean): Tensor => {
+      if (sameMasks) gen.setState(masks);
+      const out = model.forward({ inputIds, tokenTypeIds, attentionMask });
+      return add(sum(mul(out.logits, wLogits)), sum(mul(out.lastHiddenState, wHidden)));
+    };
+    await scope(async () => {
+      const l = loss(true);
+      l.backward();
+      await l.data();
+    });
+    const params = [...model.namedParameters()].map(([, p]) => p);
+    const grads = await Promise.all(params.map(async (p) => Float32Array.from((await p.grad!.data()) as Float32Array)));
+    const start = await Promise.all(params.map(async (p) => Float32Array.from((await p.data()) as Float32Array)));
+    const norm = Math.sqrt(grads.reduce((s, g) => s + g.reduce((t, x) => t + x * x, 0), 0));
+    const at = async (eps: number, sameMasks: boolean): Promise<number> => {
+      params.forEach((p, k) => p.runtime.upload(p.binding(), Float32Array.from(start[k], (v, i) => v + (eps * grads[k][i]) / norm)));
+      const l = noGrad(() => loss(sameMasks));
+      const v = ((await l.data()) as Float32Array)[0];
+      l.dispose();
+      return v;
+    };
+    const eps = 1e-3; // the error of the central difference falls as ε² (0.7% at 1e-2, 5e-5 at 1e-3)
+    const slope = async (sameMasks: boolean) => ((await at(eps, sameMasks)) - (await at(-eps, sameMasks))) / (2 * eps);
+    expect(norm).toBeGreaterThan(1);
+    expect(Math.abs((await slope(true)) / norm - 1)).toBeLessThan(1e-3);
+    expect(Math.abs((await slope(false)) / norm - 1)).toBeGreaterThan(0.05);
+    for (const t of [inputIds, tokenTypeIds, attentionMask, wLogits, wHidden]) t.dispose();
     model.dispose();
   });
 });
