@@ -37,5 +37,6 @@ const meanSd = (c) => {
   const m = v.reduce((a, y) => a + y, 0) / v.length;
   return `${m.toFixed(4)} ± ${Math.sqrt(v.reduce((a, y) => a + (y - m) ** 2, 0) / (v.length - 1)).toFixed(4)}`;
 };
+console.log(`engine: first draws ${x.slice(0, 3).map(([a, b]) => `mlm ${a.toFixed(5)} nsp ${b.toFixed(5)}`).join('; ')}`);
 console.log(`engine: eval mlm ${ev[0].toFixed(4)}, nsp ${ev[1].toFixed(4)}; ${draws} train-mode draws: mlm ${meanSd(0)}, nsp ${meanSd(1)}`);
 process.exit(0);

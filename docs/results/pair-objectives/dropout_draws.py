@@ -7,7 +7,11 @@ of same_batches.py's batches, in eval mode and over DRAWS train-mode draws
 (dropout 0.1 where Hugging Face puts it). Run in the folder same_batches.py
 wrote to, after it:
     FOLDER=<Hugging Face BertForPreTraining folder> python3 dropout_draws.py
-env: FOLDER, BATCH (250), DRAWS (60), L (4).
+With ENGINE_MASKS=<seed>:<calls> the replica draws the engine's own masks
+(engine_dropout.py: Generator(seed) after <calls> draws; dropout-draws.mjs's
+model is Generator(1) after fromPretrained's 30), so the first draws must
+print the engine's losses exactly.
+env: FOLDER, BATCH (250), DRAWS (60), L (4), ENGINE_MASKS.
 """
 import json
 import os
@@ -30,8 +34,14 @@ with torch.no_grad():
     m.mlm_bias.copy_(t['cls.predictions.bias'])
     m.nsp.weight.copy_(t['cls.seq_relationship.weight'])
     m.nsp.bias.copy_(t['cls.seq_relationship.bias'])
-use_attention_dropout(0.1)
-add_dropout(m.bert, 0.1)
+if os.environ.get('ENGINE_MASKS'):
+    import bert_torch as bt
+    import engine_dropout
+    seed, calls = (int(x) for x in os.environ['ENGINE_MASKS'].split(':'))
+    engine_dropout.install(bt, m.bert, 0.1, engine_dropout.EngineGenerator(seed, calls))
+else:
+    use_attention_dropout(0.1)
+    add_dropout(m.bert, 0.1)
 b = json.load(open('same-batches.json'))['batches'][int(os.environ.get('BATCH', 250))]
 B, T = len(b['nsp']), b['T']
 ids, types, att = (torch.tensor(b[k]).view(B, T) for k in ('ids', 'types', 'att'))
@@ -50,5 +60,6 @@ with torch.no_grad():
     ev = losses()
     m.train()
     x = torch.tensor([losses() for _ in range(draws)])
+print('replica: first draws ' + '; '.join(f'mlm {a:.5f} nsp {b:.5f}' for a, b in x[:3].tolist()))
 print(f'replica: eval mlm {ev[0]:.4f}, nsp {ev[1]:.4f}; {draws} train-mode draws: mlm {x[:, 0].mean():.4f} ± {x[:, 0].std():.4f}, '
       f'nsp {x[:, 1].mean():.4f} ± {x[:, 1].std():.4f}')

@@ -48,10 +48,14 @@ the batches and the dropout masks).
 STREAM=<file> pre-trains on batches read from a file (engine-stream.mjs writes
 the engine's own stream: its epoch shuffles, next-sentence partners, masks and
 token-match answers) instead of drawing them here; with OBJ=match only.
+ENGINE_MASKS=<seed>:<calls> pre-trains with the engine's own dropout masks
+(engine_dropout.py: Generator(seed) after <calls> draws; bam demo's 4-layer
+model leaves 32 after its initialisation) instead of torch's; fine-tuning
+keeps torch's.
 WRITE_STREAM=<file> writes the replica's own STEPS batches to such a file and
 stops, for the engine to train on (engine-on-stream.mjs).
 
-env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT, STREAM, WRITE_STREAM,
+env: SUITE (the dump), SEED (pre-training), FTSEED, STEPS, H, L, HEADS, OBJ, PRE_INIT, STREAM, WRITE_STREAM, ENGINE_MASKS,
 WEIGHT, READOUT, INIT, PRE_OPT, TASKS (comma-separated), THREADS. The dump and the pre-trained encoders
 (.pt files, reused by later runs) go in the working folder, so run both from a
 scratch folder, after a build (needs torch; CPU is enough):
@@ -92,6 +96,7 @@ if PRE_OPT not in ('torch', 'bert'):
 if OBJ not in ('none', 'match', 'rtd'):
     raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
 WRITE_STREAM = env('WRITE_STREAM')
+ENGINE_MASKS = env('ENGINE_MASKS')  # '<seed>:<calls>': the engine's dropout masks in pre-training
 if (STREAM or WRITE_STREAM) and OBJ != 'match':
     raise SystemExit('a batch stream holds token-match answers: STREAM and WRITE_STREAM need OBJ=match')
 torch.set_num_threads(int(env('THREADS', 1)))
@@ -225,7 +230,8 @@ def pretrain():
     path = (f'pre-s{SEED}-h{H}-l{L}-heads{HEADS}-s{STEPS}-{OBJ}' + (f'-w{WEIGHT:g}' if WEIGHT != 1 else '')
             + ('-bertadam' if PRE_OPT == 'bert' else '')
             + (f'-init-{os.path.splitext(os.path.basename(PRE_INIT))[0]}' if PRE_INIT else '')
-            + (f'-stream-{os.path.splitext(os.path.basename(STREAM))[0]}' if STREAM else '') + '.pt')
+            + (f'-stream-{os.path.splitext(os.path.basename(STREAM))[0]}' if STREAM else '')
+            + (f'-engine-masks-{ENGINE_MASKS.replace(":", "-")}' if ENGINE_MASKS else '') + '.pt')
     if os.path.exists(path):
         return torch.load(path)
     torch.manual_seed(SEED)
@@ -234,7 +240,13 @@ def pretrain():
     hf_init(m)
     if PRE_INIT:
         m.load_state_dict({k: t.float() for k, t in load_safetensors(PRE_INIT)[0].items()}, strict=True)
-    add_dropout(m.bert, DROP)
+    attention_forward = None
+    if ENGINE_MASKS:
+        import engine_dropout
+        mask_seed, calls = (int(x) for x in ENGINE_MASKS.split(':'))
+        attention_forward = engine_dropout.install(bt, m.bert, DROP, engine_dropout.EngineGenerator(mask_seed, calls))
+    else:
+        add_dropout(m.bert, DROP)
     corpus = data['corpus'][:-HELD_OUT]
     no_decay = lambda n: 'LayerNorm' in n or n.endswith('bias')  # noqa: E731
     opt = torch.optim.AdamW([dict(params=[p for n, p in m.named_parameters() if not no_decay(n)], weight_decay=0.01),
@@ -274,6 +286,8 @@ def pretrain():
             sched.step()
         if (step + 1) % 1000 == 0 or step + 1 == STEPS:
             print(f'pre-training step {step + 1}: ' + ', '.join(log) + f'; {time.time() - t0:.0f} s', flush=True)
+    if attention_forward:  # fine-tuning draws torch's masks again
+        bt.BertSelfAttention.forward = attention_forward
     state = dict(m.bert.state_dict())
     torch.save(state, path)
     return state
@@ -388,7 +402,8 @@ def main():
                    f'pre-training seed {SEED}, fine-tuning seed {FTSEED}, L={L} H={H} steps={STEPS} obj={OBJ}'
                    + (f' weight={WEIGHT:g}' if WEIGHT != 1 else '') + (' pre_opt=bert' if PRE_OPT == 'bert' else '')
                    + (f' pre_init={os.path.basename(PRE_INIT)}' if PRE_INIT else '')
-                   + (f' stream={os.path.basename(STREAM)}' if STREAM else ''))
+                   + (f' stream={os.path.basename(STREAM)}' if STREAM else '')
+                   + (f' engine_masks={ENGINE_MASKS}' if ENGINE_MASKS else ''))
         print(f'{name} ({encoder}'
               + (f' readout={READOUT}' if READOUT != 'cls' else '')
               + (f' suite={os.path.basename(SUITE)}' if SUITE != 'suite-s0.json' else '')
