@@ -2,8 +2,8 @@ import { tensor, type Tensor } from '@bamgpu/core';
 import { makeBatch } from '../train/batch.js';
 import type { Mulberry32 } from '@bamgpu/core';
 import { frame, type TokenizedDocuments } from './documents.js';
-import { maskRows, type MaskingOptions } from './masking.js';
-import { tokenMatchTargets } from './token-match.js';
+import { maskRows, type MaskedRows, type MaskingOptions } from './masking.js';
+import { tokenMatchTargets, type TokenMatchTargets } from './token-match.js';
 
 export interface BatchOptions {
   masking: MaskingOptions;
@@ -41,8 +41,24 @@ export interface PretrainBatch {
   dispose(): void;
 }
 
-/** Frames, (optionally) shuffles second segments, masks and uploads the documents `rows`; every draw comes from `rng`. */
-export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly number[], rng: Mulberry32, o: BatchOptions): PretrainBatch {
+/** A batch's rows as drawn, before upload: framed, masked, with their next-sentence labels and token-match answers. */
+export interface PretrainRows {
+  /** The rows as framed (before masking); `masked.inputIds` are what the model reads. */
+  framed: { inputIds: number[]; tokenTypeIds: number[] }[];
+  /** Next-sentence label per row: 0, 1, or -100 (no part). */
+  nsp: number[];
+  /** The padded length: flat positions are b·t + i. */
+  t: number;
+  masked: MaskedRows;
+  match: TokenMatchTargets;
+}
+
+/**
+ * The host half of a batch: chooses second segments (next sentence),
+ * frames, masks and answers token match for the documents `rows`; every
+ * draw comes from `rng`, in this order.
+ */
+export function drawPretrainRows(docs: TokenizedDocuments, rows: readonly number[], rng: Mulberry32, o: BatchOptions): PretrainRows {
   const nsp: number[] = [];
   const framed = rows.map((r) => {
     let second = docs.b[r];
@@ -61,10 +77,16 @@ export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly numbe
   });
   const t = Math.max(...framed.map((f) => f.inputIds.length));
   const masked = maskRows(framed.map((f) => f.inputIds), t, rng, o.masking);
+  const match = o.tokenMatch ? tokenMatchTargets(framed, t, new Set(masked.positions)) : { positions: [], labels: [] };
+  return { framed, nsp, t, masked, match };
+}
+
+/** drawPretrainRows' batch, uploaded. */
+export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly number[], rng: Mulberry32, o: BatchOptions): PretrainBatch {
+  const { framed, nsp, masked, match } = drawPretrainRows(docs, rows, rng, o);
   const inputs = makeBatch(framed.map((f, i) => ({ inputIds: masked.inputIds[i], tokenTypeIds: f.tokenTypeIds })), o.padId);
   const tokens = framed.reduce((n, f) => n + f.inputIds.length, 0);
   const pairs = nsp.filter((l) => l !== -100).length;
-  const match = o.tokenMatch ? tokenMatchTargets(framed, t, new Set(masked.positions)) : { positions: [], labels: [] };
   const made: Tensor[] = [];
   const up = (data: Int32Array, shape: number[]) => {
     const x = tensor(data, shape);
