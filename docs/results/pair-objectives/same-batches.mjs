@@ -1,10 +1,11 @@
 // The engine's side of same_batches.py: from the replica's initial weights, without dropout, it takes the
 // replica's N steps on the replica's batches and prints both sides' losses and gradient norms, and the largest
-// relative differences. Run after a build, in the folder same_batches.py wrote to:
+// relative differences. When same_batches.py ran with ENGINE_MASKS=<seed>:<calls>, this keeps dropout 0.1 and
+// draws the same masks from Generator(seed) after <calls> draws. Run after a build, in the folder same_batches.py wrote to:
 //   node <repo>/docs/results/pair-objectives/same-batches.mjs
 import { readFileSync } from 'node:fs';
 import { initNode } from '../../../packages/core/dist/node.js';
-import { AdamW, add, crossEntropy, linearWarmupDecay, parseSafetensors, scope, tensor } from '../../../packages/core/dist/index.js';
+import { AdamW, Generator, add, crossEntropy, linearWarmupDecay, parseSafetensors, scope, tensor } from '../../../packages/core/dist/index.js';
 import { BERT_NO_DECAY, BertForPreTraining, bertConfig } from '../../../packages/bert/dist/node.js';
 import { TokenMatchHead } from '../../../packages/bam/dist/pretrain/token-match.js';
 import { PretrainingModel } from '../../../packages/bam/dist/pretrain/pretraining-model.js';
@@ -13,14 +14,19 @@ await initNode();
 const run = JSON.parse(readFileSync('same-batches.json', 'utf8'));
 const config = bertConfig({
   vocabSize: run.vocab, hiddenSize: run.hidden, numHiddenLayers: run.layers, numAttentionHeads: run.heads, intermediateSize: 4 * run.hidden,
-  maxPositionEmbeddings: 64, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0,
+  maxPositionEmbeddings: 64, hiddenDropoutProb: run.masks ? 0.1 : 0, attentionProbsDropoutProb: run.masks ? 0.1 : 0,
 });
-const model = BertForPreTraining.fromConfig(config);
+const generator = new Generator(0);
+const model = BertForPreTraining.fromConfig(config, { generator });
 const training = new PretrainingModel(model, new TokenMatchHead(run.hidden, 0.02));
 const init = parseSafetensors(new Uint8Array(readFileSync('same-batches-init.safetensors')), 'same-batches-init.safetensors');
 const loaded = training.loadStateDict(new Map([...init.tensors].map(([k, e]) => [k, new Float32Array(e.bytes.slice().buffer)])));
 if (loaded.missing.length || loaded.unexpected.length) throw new Error(`weights do not fit: ${JSON.stringify(loaded)}`);
 const optimizer = new AdamW(training.namedParameters(), { lr: run.lr, eps: 1e-6, weightDecay: 0.01, biasCorrection: false, maxGradNorm: 1, noDecay: BERT_NO_DECAY });
+if (run.masks) {
+  const [seed, calls] = run.masks.split(':').map(Number);
+  generator.setState({ seed, calls });
+}
 training.train();
 const engine = [];
 for (const [step, b] of run.batches.entries()) {

@@ -12,7 +12,10 @@ in the working folder:
 Run from the suite dump's folder (needs torch; CPU is enough), then the engine:
     N=300 python3 <repo>/docs/results/pair-objectives/same_batches.py
     node <repo>/docs/results/pair-objectives/same-batches.mjs
-env: SUITE, L (4), N (steps, 300), TOTAL and WARM (the schedule: 1000, 100), LR (1e-3), THREADS.
+ENGINE_MASKS=<seed>:<calls> keeps dropout (0.1, where Hugging Face puts it) and draws the engine's own
+masks (engine_dropout.py: Generator(seed) after <calls> draws); the engine then draws the same ones, so
+the comparison covers dropout's backward too, at the pre-training's own shapes.
+env: SUITE, L (4), N (steps, 300), TOTAL and WARM (the schedule: 1000, 100), LR (1e-3), ENGINE_MASKS, THREADS.
 """
 import json
 import os
@@ -30,7 +33,8 @@ from st_io import save_safetensors  # noqa: E402
 
 env = os.environ.get
 N, TOTAL, WARM, LR = int(env('N', 300)), int(env('TOTAL', 1000)), int(env('WARM', 100)), float(env('LR', 1e-3))
-use_attention_dropout(0.0)  # and no add_dropout: no hidden dropout either
+MASKS = env('ENGINE_MASKS')
+use_attention_dropout(0.0)  # and no add_dropout: no hidden dropout unless ENGINE_MASKS installs the engine's
 
 
 def engine_name(n):
@@ -46,6 +50,9 @@ torch.manual_seed(0)
 rng = random.Random(0)
 m = rt.Pretrainer()
 hf_init(m)
+if MASKS:
+    import engine_dropout
+    engine_dropout.install(rt.bt, m.bert, 0.1, engine_dropout.EngineGenerator(*(int(x) for x in MASKS.split(':'))))
 m.train()
 named = {engine_name(n): p for n, p in m.named_parameters()}
 save_safetensors('same-batches-init.safetensors', {k: p.detach().clone().contiguous() for k, p in named.items()})
@@ -69,6 +76,6 @@ for step in range(N):
     norm = torch.nn.utils.clip_grad_norm_([p for p, _, _ in groups], 1.0).item()
     bert_adam_step(groups, moments, LR * warmup_linear(step, TOTAL, WARM))
     log.append([mlm_loss.item(), nsp_loss.item(), match_loss.item(), norm])
-json.dump(dict(B=rt.PRE_BATCH, vocab=rt.V, layers=rt.L, hidden=rt.H, heads=rt.HEADS, total=TOTAL, warm=WARM, lr=LR,
+json.dump(dict(B=rt.PRE_BATCH, vocab=rt.V, layers=rt.L, hidden=rt.H, heads=rt.HEADS, total=TOTAL, warm=WARM, lr=LR, masks=MASKS,
                batches=batches, log=log), open('same-batches.json', 'w'))
 print(f'same-batches.json: {N} steps; last: mlm {log[-1][0]:.4f}, nsp {log[-1][1]:.4f}, match {log[-1][2]:.4f}')
