@@ -6,7 +6,8 @@
 // that step's batch, as the replica does. Run after a build, in the suite dump's folder:
 //   node <repo>/docs/results/pair-objectives/engine-on-stream.mjs <stream file> <out folder>
 // env: SEED (the engine's initialisation and dropout; 0), STEPS (30000), L (4), H (64), LOG_EVERY (1000),
-// STOP_AFTER (steps to take of the STEPS-step schedule; writes no model).
+// STOP_AFTER (steps to take of the STEPS-step schedule; writes no model), BIAS_CORRECTION=1 (Adam's, as
+// `bam pretrain --bias-correction`; default BERT's AdamW without it).
 import { closeSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { initNode } from '../../../packages/core/dist/node.js';
@@ -36,7 +37,7 @@ await initNode();
 const generator = new Generator(seed);
 const model = BertForPreTraining.fromConfig(config, { generator });
 const training = new PretrainingModel(model, new TokenMatchHead(config.hiddenSize, config.initializerRange, { generator }));
-const optimizer = new AdamW(training.namedParameters(), { lr, eps: 1e-6, weightDecay: D.weightDecay, biasCorrection: false, maxGradNorm: D.maxGradNorm, noDecay: BERT_NO_DECAY });
+const optimizer = new AdamW(training.namedParameters(), { lr, eps: 1e-6, weightDecay: D.weightDecay, biasCorrection: process.env.BIAS_CORRECTION === '1', maxGradNorm: D.maxGradNorm, noDecay: BERT_NO_DECAY });
 const fd = openSync(streamFile, 'r');
 const read = (bytes) => {
   const b = Buffer.alloc(bytes);

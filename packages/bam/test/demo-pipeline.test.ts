@@ -81,6 +81,7 @@ test('the cache folders that docs/results and cached encoders name stay the same
   expect(folder({ ...DEMO_RECIPE, groupByLength: false })).toBe(join('c', 'pretrained-ab34ab92a0e370f3'));
   // A pre-training option changes the folder, so an encoder trained otherwise is never taken for the recipe's.
   expect(folder({ ...DEMO_RECIPE, tokenMatch: 1 })).not.toBe(folder(DEMO_RECIPE));
+  expect(folder({ ...DEMO_RECIPE, pretrainBiasCorrection: true })).not.toBe(folder(DEMO_RECIPE));
 });
 
 test('bam demo --data-seeds 2: one folder per data seed, each its own encoder, then the comparison paired over both', async () => {

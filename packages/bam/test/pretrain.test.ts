@@ -85,6 +85,24 @@ test.each([
   }
 });
 
+test("bias correction: Adam's corrected first step, and a checkpoint kept to its own setting", async () => {
+  // One step from the same weights on the same batch: per element, Adam's update is m/(√v+ε) = g/(|g|+ε) with
+  // correction and 0.1g/(√0.001·|g|+ε) without (BERT's). Both grow with |g|, to 1 and 0.1/√0.001 = 3.162, so
+  // the two weights part by at most 2.162·lr, and by nearly that where the gradient is large against ε.
+  const cfg = { ...config, steps: 1 };
+  const bert = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, 'adam-bert') } });
+  const torch = await pretrain({ documents, tokenizer, config: { ...cfg, biasCorrection: true } });
+  const weight = async (r: typeof bert) => (await r.model.bert.encoder.layer[0].output.dense.weight.data()) as Float32Array;
+  const a = await weight(bert);
+  const b = await weight(torch);
+  const largest = Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i]) / cfg.learningRate));
+  expect(largest).toBeGreaterThan(1.5); // 2.03 here: the largest gradients are about 7e-4, where ε still counts
+  expect(largest).toBeLessThan(2.163);
+  bert.model.dispose();
+  torch.model.dispose();
+  await expect(pretrain({ documents, tokenizer, config: { ...cfg, biasCorrection: true, outputDir: join(dir, 'adam-bert'), resume: true } })).rejects.toThrow(/different pre-training settings/);
+});
+
 test('with the next-sentence task the folder holds a trained pooler, which fine-tuning loads', async () => {
   const out = join(dir, 'nsp-model');
   const r = await pretrain({ documents, tokenizer, config: { ...config, nextSentence: true, steps: 4 } });
@@ -222,6 +240,7 @@ test('bad settings are refused before any training, naming the setting', async (
   await expect(pretrain({ documents, tokenizer, config: { ...config, learningRate: -1 } })).rejects.toThrow(/learningRate/);
   await expect(pretrain({ documents, tokenizer, config: { ...config, groupByLength: 'yes' as unknown as boolean } })).rejects.toThrow(/groupByLength must be true or false/);
   await expect(pretrain({ documents, tokenizer, config: { ...config, tokenMatch: -1 } })).rejects.toThrow(/tokenMatch must be in \[0, 100\], got -1/);
+  await expect(pretrain({ documents, tokenizer, config: { ...config, biasCorrection: 1 as unknown as boolean } })).rejects.toThrow(/biasCorrection must be true or false, got 1/);
   expect(await main(['pretrain', '--out', join(dir, 'x'), '--steps', '5', '--epochs', '1'])).toBe(2);
   const err = vi.spyOn(console, 'error').mockImplementation(() => {});
   expect(await main(['pretrain', '--out', join(dir, 'x'), '--steps', '5', '--token-match', '-0.5'])).toBe(2);

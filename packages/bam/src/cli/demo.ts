@@ -29,6 +29,7 @@ const SPECS: OptionSpec[] = [
   { name: 'next-sentence', type: 'bool', help: "pre-train with BERT's next-sentence task too", default: R.nextSentence },
   { name: 'group-by-length', type: 'bool', help: 'pre-training batches of documents of similar length (less padding)', default: R.groupByLength },
   { name: 'token-match', type: 'number', help: 'weight of the token-match pre-training task (is each token of a pair in the other sentence?); 0 = off', default: R.tokenMatch, rule: num({ min: 0, max: 100 }) },
+  { name: 'pretrain-bias-correction', type: 'bool', help: "Adam's bias correction in pre-training (PyTorch's AdamW); without it, BERT's AdamW", default: R.pretrainBiasCorrection },
   { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
   { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
   { name: 'resume', type: 'bool', help: 'go on with a stopped demo: reuse the finished runs under --out and resume the unfinished one (without it, runs start afresh)', default: false },
@@ -63,6 +64,7 @@ export async function demo(argv: readonly string[]): Promise<void> {
     nextSentence: Boolean(o['next-sentence']),
     groupByLength: Boolean(o['group-by-length']),
     tokenMatch: Number(o['token-match']),
+    pretrainBiasCorrection: Boolean(o['pretrain-bias-correction']),
     epochs: Number(o.epochs),
     learningRate: Number(o.lr),
   };

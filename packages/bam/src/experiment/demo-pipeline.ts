@@ -69,6 +69,7 @@ export function demoPretraining(r: DemoRecipe, dataSeed: number, vocabSize: numb
     // Only when on, so that an encoder pre-trained without these options keeps its cache hash.
     ...(r.groupByLength ? { groupByLength: true } : {}),
     ...(r.tokenMatch ? { tokenMatch: r.tokenMatch } : {}),
+    ...(r.pretrainBiasCorrection ? { biasCorrection: true } : {}),
     maxSeqLength: r.maxSeqLength,
     seed: dataSeed,
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),

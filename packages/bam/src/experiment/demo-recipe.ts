@@ -24,6 +24,8 @@ export interface DemoRecipe {
   groupByLength: boolean;
   /** Weight of the token-match pre-training task (pretrain/token-match.ts); 0: off. */
   tokenMatch: number;
+  /** Adam's bias correction in pre-training (PyTorch's AdamW); false: BERT's AdamW. */
+  pretrainBiasCorrection: boolean;
   /** Fine-tuning, the same for every method. */
   epochs: number;
   learningRate: number;
@@ -51,6 +53,7 @@ export const DEMO_RECIPE: DemoRecipe = {
   nextSentence: true,
   groupByLength: true,
   tokenMatch: 0,
+  pretrainBiasCorrection: false,
   epochs: 10,
   learningRate: 3e-4,
   batchSize: 32,

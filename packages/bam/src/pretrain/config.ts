@@ -37,6 +37,12 @@ export interface PretrainConfig {
    * is trained only here; the saved model has the usual BERT layout.
    */
   tokenMatch?: number;
+  /**
+   * Adam's bias correction in the optimiser (PyTorch's AdamW, which Hugging
+   * Face's Trainer uses); absent or false: BERT's AdamW, without it. Without
+   * it the first few hundred updates are several times larger than Adam's.
+   */
+  biasCorrection?: boolean;
   seed: number;
   /** Documents held out from the end of the corpus for evaluation. */
   heldOut: number;
@@ -101,4 +107,5 @@ export function validatePretrainConfig(c: PretrainConfig): void {
   if (c.stopAfter !== undefined) positiveInt('stopAfter', c.stopAfter);
   if (c.tokenMatch !== undefined) inRange('tokenMatch', c.tokenMatch, 0, 100);
   if (c.groupByLength !== undefined && typeof c.groupByLength !== 'boolean') throw new TypeError(`pretrain: groupByLength must be true or false, got ${String(c.groupByLength)}`);
+  if (c.biasCorrection !== undefined && typeof c.biasCorrection !== 'boolean') throw new TypeError(`pretrain: biasCorrection must be true or false, got ${String(c.biasCorrection)}`);
 }

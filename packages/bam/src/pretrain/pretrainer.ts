@@ -98,6 +98,7 @@ function configKey(c: PretrainConfig, documents: number): string {
     // Only when on, so that checkpoints made before these options existed still resume.
     ...(c.groupByLength ? { groupByLength: true } : {}),
     ...(c.tokenMatch ? { tokenMatch: c.tokenMatch } : {}),
+    ...(c.biasCorrection ? { biasCorrection: true } : {}),
   });
 }
 
@@ -217,8 +218,9 @@ async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<Pr
 /**
  * Masked-LM pre-training as BERT's: 15% of ordinary tokens chosen (80%
  * [MASK], 10% a random token, 10% unchanged), new masks every step,
- * AdamW without bias correction, linear warm-up then linear decay to 0,
- * clipping at global norm 1. The data order (a seeded shuffle per epoch)
+ * AdamW without bias correction as BERT's (or with it, as PyTorch's, when
+ * biasCorrection is on), linear warm-up then linear decay to 0, clipping at
+ * global norm 1. The data order (a seeded shuffle per epoch)
  * and the masks depend only on the seed and the step, so `resume`
  * continues exactly. The last `heldOut` documents are never trained on.
  */
@@ -242,7 +244,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const generator = new Generator(cfg.seed);
   const training = await buildModel(cfg, generator);
   const { model } = training;
-  const optimizer = new AdamW(training.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: false, maxGradNorm: cfg.maxGradNorm, noDecay: BERT_NO_DECAY });
+  const optimizer = new AdamW(training.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: Boolean(cfg.biasCorrection), maxGradNorm: cfg.maxGradNorm, noDecay: BERT_NO_DECAY });
   const key = configKey(cfg, inputs.documents.length);
   const totalSteps = cfg.steps;
   let step = 0;
