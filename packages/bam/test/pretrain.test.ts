@@ -41,13 +41,15 @@ const config: PretrainConfig = {
 };
 
 test.each([
-  [false, false, 0],
-  [true, false, 0],
-  [true, true, 0],
-  [true, false, 0.5],
-])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s, grouped by length %s, token match %s', async (nextSentence, groupByLength, tokenMatch) => {
-  const cfg = { ...config, nextSentence, ...(groupByLength ? { groupByLength } : {}), ...(tokenMatch ? { tokenMatch } : {}) };
-  const sub = `${nextSentence ? 'nsp-' : ''}${groupByLength ? 'grouped-' : ''}${tokenMatch ? 'match-' : ''}`;
+  [false, false, 0, false],
+  [true, false, 0, false],
+  [true, true, 0, false],
+  [true, false, 0.5, false],
+  [false, false, 0, true],
+])('killed and resumed = uninterrupted, bit for bit (weights, log, held-out scores); next sentence %s, grouped by length %s, token match %s, bias correction %s', async (nextSentence, groupByLength, tokenMatch, biasCorrection) => {
+  // With bias correction the update depends on each parameter's step count, which the checkpoint must carry.
+  const cfg = { ...config, nextSentence, ...(groupByLength ? { groupByLength } : {}), ...(tokenMatch ? { tokenMatch } : {}), ...(biasCorrection ? { biasCorrection } : {}) };
+  const sub = `${nextSentence ? 'nsp-' : ''}${groupByLength ? 'grouped-' : ''}${tokenMatch ? 'match-' : ''}${biasCorrection ? 'adam-' : ''}`;
   const full = await pretrain({ documents, tokenizer, config: { ...cfg, outputDir: join(dir, `${sub}full`) } });
   const fullWeights = await full.model.stateDict();
   full.model.dispose();

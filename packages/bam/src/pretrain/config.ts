@@ -40,7 +40,8 @@ export interface PretrainConfig {
   /**
    * Adam's bias correction in the optimiser (PyTorch's AdamW, which Hugging
    * Face's Trainer uses); absent or false: BERT's AdamW, without it. Without
-   * it the first few hundred updates are several times larger than Adam's.
+   * it early updates are larger: 3.2 times Adam's at the first step, 1.3
+   * times at the thousandth (β₂ = 0.999).
    */
   biasCorrection?: boolean;
   seed: number;
