@@ -37,8 +37,7 @@ with torch.no_grad():
 if os.environ.get('ENGINE_MASKS'):
     import bert_torch as bt
     import engine_dropout
-    seed, calls = (int(x) for x in os.environ['ENGINE_MASKS'].split(':'))
-    engine_dropout.install(bt, m.bert, 0.1, engine_dropout.EngineGenerator(seed, calls))
+    engine_dropout.install(bt, m.bert, 0.1, engine_dropout.EngineGenerator.from_spec(os.environ['ENGINE_MASKS']))
 else:
     use_attention_dropout(0.1)
     add_dropout(m.bert, 0.1)

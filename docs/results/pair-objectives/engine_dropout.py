@@ -29,6 +29,12 @@ class EngineGenerator:
     def __init__(self, seed, calls):
         self.seed, self.calls = seed, calls
 
+    @classmethod
+    def from_spec(cls, spec):
+        """The ENGINE_MASKS form the scripts take: '<seed>:<calls>'."""
+        seed, calls = (int(x) for x in spec.split(':'))
+        return cls(seed, calls)
+
     def next_key(self):
         c = self.calls
         self.calls += 1

@@ -243,8 +243,7 @@ def pretrain():
     attention_forward = None
     if ENGINE_MASKS:
         import engine_dropout
-        mask_seed, calls = (int(x) for x in ENGINE_MASKS.split(':'))
-        attention_forward = engine_dropout.install(bt, m.bert, DROP, engine_dropout.EngineGenerator(mask_seed, calls))
+        attention_forward = engine_dropout.install(bt, m.bert, DROP, engine_dropout.EngineGenerator.from_spec(ENGINE_MASKS))
     else:
         add_dropout(m.bert, DROP)
     corpus = data['corpus'][:-HELD_OUT]

@@ -52,7 +52,7 @@ m = rt.Pretrainer()
 hf_init(m)
 if MASKS:
     import engine_dropout
-    engine_dropout.install(rt.bt, m.bert, 0.1, engine_dropout.EngineGenerator(*(int(x) for x in MASKS.split(':'))))
+    engine_dropout.install(rt.bt, m.bert, 0.1, engine_dropout.EngineGenerator.from_spec(MASKS))
 m.train()
 named = {engine_name(n): p for n, p in m.named_parameters()}
 save_safetensors('same-batches-init.safetensors', {k: p.detach().clone().contiguous() for k, p in named.items()})

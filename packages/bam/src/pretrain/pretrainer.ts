@@ -221,7 +221,8 @@ async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<Pr
  * AdamW without bias correction as BERT's (or with it, as PyTorch's, when
  * biasCorrection is on), linear warm-up then linear decay to 0, clipping at
  * global norm 1. The data order (a seeded shuffle per epoch) and the masks
- * depend only on the seed and the step, so `resume` continues exactly. The last `heldOut` documents are never trained on.
+ * depend only on the seed and the step, so `resume` continues exactly. The
+ * last `heldOut` documents are never trained on.
  */
 export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> {
   validatePretrainConfig(inputs.config);
