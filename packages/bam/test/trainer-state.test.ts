@@ -9,7 +9,7 @@ const good: TrainerState = {
   step: 40,
   totalSteps: 300,
   mixer: { rng: 123456789, cursors: [3, 0], epochs: [1, 2] },
-  generator: { seed: 42, calls: 17 },
+  generator: { seed: 42, calls: 17, algorithm: 'philox4x32-10' },
   configKey: 'abc',
   history: [{ type: 'start', totalSteps: 300 }],
 };
@@ -36,7 +36,9 @@ describe('trainer_state.json', () => {
     ['a missing mixer', { ...good, mixer: undefined }, /"mixer" must be an object/],
     ['a cursor that is a string', { ...good, mixer: { ...good.mixer, cursors: ['3'] } }, /"mixer.cursors" must be a list of non-negative integers/],
     ['an rng state over 32 bits', { ...good, mixer: { ...good.mixer, rng: 2 ** 40 } }, /"mixer.rng" must be a 32-bit state/],
-    ['a fractional seed', { ...good, generator: { seed: 0.5, calls: 0 } }, /"generator.seed" must be an integer/],
+    ['a fractional seed', { ...good, generator: { ...good.generator, seed: 0.5 } }, /"generator.seed" must be an integer/],
+    ['an earlier engine\'s generator', { ...good, generator: { seed: 42, calls: 17 } }, /"generator.algorithm" is missing \(an earlier engine's generator\), but this engine draws with philox4x32-10/],
+    ['another generator', { ...good, generator: { ...good.generator, algorithm: 'mt19937' } }, /"generator.algorithm" is "mt19937", but this engine draws with philox4x32-10; .* start it afresh/],
     ['a config key that is not a string', { ...good, configKey: 7 }, /"configKey" must be a string/],
     ['a history that is not a list', { ...good, history: {} }, /"history" must be a list/],
     ['an array', [good], /trainer state is not a JSON object/],
@@ -52,7 +54,7 @@ describe('trainer_state.json', () => {
 });
 
 describe('the checks every loop shares, and the pre-trainer\'s own', () => {
-  const pretrain = { step: 3, totalSteps: 10, generator: { seed: 7, calls: 4 }, configKey: 'k', history: [], tokens: 1200, seconds: 2.5 };
+  const pretrain = { step: 3, totalSteps: 10, generator: { seed: 7, calls: 4, algorithm: 'philox4x32-10' }, configKey: 'k', history: [], tokens: 1200, seconds: 2.5 };
   const readPretrain = (v: unknown) => validatePretrainState(checkRunState(v, FILE), FILE);
 
   test('a pre-training state reads back unchanged', () => {
@@ -62,7 +64,7 @@ describe('the checks every loop shares, and the pre-trainer\'s own', () => {
   test.each<[string, unknown, RegExp]>([
     ['a step past the end', { ...pretrain, step: 11 }, /"step" is 11, past totalSteps 10/],
     ['a missing history', { ...pretrain, history: undefined }, /"history" must be a list/],
-    ['a generator without calls', { ...pretrain, generator: { seed: 7 } }, /"generator.calls" must be a non-negative integer, got nothing/],
+    ['a generator without calls', { ...pretrain, generator: { seed: 7, algorithm: 'philox4x32-10' } }, /"generator.calls" must be a non-negative integer, got nothing/],
     ['a config key that is not a string', { ...pretrain, configKey: null }, /"configKey" must be a string, got null/],
     ['negative tokens', { ...pretrain, tokens: -1 }, /"tokens" must be a non-negative number, got -1/],
     ['seconds as a string', { ...pretrain, seconds: '2' }, /"seconds" must be a non-negative number, got "2"/],

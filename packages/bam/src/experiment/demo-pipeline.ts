@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BertTokenizer, bertConfig } from '@bamgpu/bert/node';
+import { Generator } from '@bamgpu/core';
 import { cachedModelReady, pretrainCacheDir } from '../pretrain/cache.js';
 import { DEFAULT_PRETRAIN_CONFIG } from '../pretrain/config.js';
 import { pretrain, type PretrainEvent } from '../pretrain/pretrainer.js';
@@ -75,7 +76,7 @@ export function demoPretraining(r: DemoRecipe, dataSeed: number, vocabSize: numb
     evalEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
     checkpointEvery: Math.max(1, Math.floor(r.pretrainSteps / 10)),
   };
-  const settings = { version: 1, corpus: { seed: dataSeed, scale: r.scale, size: r.corpusSize, version: r.corpusVersion }, pretrain: { ...pretrainConfig, init: undefined, config } };
+  const settings = { version: 1, rng: Generator.algorithm, corpus: { seed: dataSeed, scale: r.scale, size: r.corpusSize, version: r.corpusVersion }, pretrain: { ...pretrainConfig, init: undefined, config } };
   return { config, pretrainConfig, settings };
 }
 

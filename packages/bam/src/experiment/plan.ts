@@ -7,6 +7,7 @@
  * results exist and a finished unit is never trained again.
  */
 import { createHash } from 'node:crypto';
+import { Generator } from '@bamgpu/core';
 import type { BertTokenizer } from '@bamgpu/bert/node';
 import type { TrainConfig } from '../train/config.js';
 import type { TrainTask } from '../train/task.js';
@@ -68,7 +69,7 @@ export function dataHash(tasks: readonly TrainTask[], tokenizer: BertTokenizer):
 export function unitHash(config: TrainConfig, data: string, teacherHashes: readonly string[]): string {
   const c: Record<string, unknown> = { ...config };
   for (const k of NOT_IN_HASH) delete c[k];
-  return sha256(canonical({ config: c, data, teachers: teacherHashes }));
+  return sha256(canonical({ config: c, data, teachers: teacherHashes, rng: Generator.algorithm }));
 }
 
 function unitConfig(p: PlanInputs, over: Partial<TrainConfig> | undefined, seed: number, targets: TrainConfig['targets'], label: string): TrainConfig {

@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdamW, Generator, add, argmax, cast, crossEntropy, eq, linearWarmupDecay, mul, noGrad, scope, stack, sum, type Tensor } from '@bamgpu/core';
+import { AdamW, Generator, add, argmax, cast, crossEntropy, eq, linearWarmupDecay, mul, noGrad, scope, stack, sum, type GeneratorState, type Tensor } from '@bamgpu/core';
 import { BERT_NO_DECAY, BertForMaskedLM, BertForPreTraining, type BertTokenizer, type PreTrainingOutput } from '@bamgpu/bert/node';
 import { loadCheckpoint, prepareRunFolder, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
 import { assertFinite } from '../train/finite-guard.js';
@@ -51,7 +51,7 @@ export interface PretrainResult {
 export interface PretrainState {
   step: number;
   totalSteps: number;
-  generator: { seed: number; calls: number };
+  generator: GeneratorState;
   configKey: string;
   history: PretrainEvent[];
   /** Tokens (padding excluded) seen so far, for the throughput figures. */

@@ -1,3 +1,4 @@
+import { Generator, type GeneratorState } from '@bamgpu/core';
 import { CheckpointError } from '@bamgpu/bert';
 import type { MixerState } from './mixer.js';
 
@@ -15,7 +16,7 @@ export interface TrainerState {
   totalSteps: number;
   mixer: MixerState;
   /** The GPU generator driving dropout. */
-  generator: { seed: number; calls: number };
+  generator: GeneratorState;
   /** Fingerprint of the run's configuration; resuming under another is refused. */
   configKey: string;
   /** Logged events so far (loss, λ, lr, dev metrics), replayed into the metrics log. */
@@ -50,12 +51,17 @@ export function stateFields(file: string) {
     return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(field, `must be a non-negative number, got ${show(v)}`);
   };
   const string = (o: Json, key: string, field = key): string => (typeof o[key] === 'string' ? (o[key] as string) : fail(field, `must be a string, got ${show(o[key])}`));
-  const generator = (o: Json): { seed: number; calls: number } => {
+  const generator = (o: Json): GeneratorState => {
     const g = o.generator;
-    if (!isObject(g)) return fail('generator', `must be an object {seed, calls}, got ${show(g)}`);
+    if (!isObject(g)) return fail('generator', `must be an object {seed, calls, algorithm}, got ${show(g)}`);
     const seed = g.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) fail('generator.seed', `must be an integer, got ${show(seed)}`);
-    return { seed: seed as number, calls: count(g, 'calls', 'generator.calls') };
+    const calls = count(g, 'calls', 'generator.calls');
+    // Another generator's draws cannot continue this one's run: refused, not resumed into different dropout.
+    if (g.algorithm !== Generator.algorithm) {
+      fail('generator.algorithm', `is ${g.algorithm === undefined ? 'missing (an earlier engine\'s generator)' : show(g.algorithm)}, but this engine draws with ${Generator.algorithm}; the run cannot resume as it began, so start it afresh`);
+    }
+    return { seed: seed as number, calls, algorithm: Generator.algorithm };
   };
   return { fail, count, counts, nonNegative, string, generator };
 }

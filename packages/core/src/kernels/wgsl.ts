@@ -58,20 +58,36 @@ export const WGSL_HELPERS: Record<string, string> = {
   let odd = (abs(e) % 2.0) == 1.0;
   return select(m, -m, odd);
 }`,
-  // Counter-based RNG: a per-call 64-bit key (k0, k1) and the element index.
-  // PCG's output permutation is a bijection, so distinct counters never collide
-  // within a call. Mirrored in JS by random/hash.ts for tests.
-  pcg_hash: `fn pcg_hash(v: u32) -> u32 {
-  let s = v * 747796405u + 2891336453u;
-  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
-  return (w >> 22u) ^ w;
+  // Counter-based RNG: Philox4x32-10, mirrored in JS by random/hash.ts (which says
+  // how a call's key and an element's index make the counter). u32 products wrap,
+  // and mulhi32 builds the high word from 16-bit halves, since WGSL has no 64-bit integers.
+  mulhi32: `fn mulhi32(a: u32, b: u32) -> u32 {
+  let al = a & 0xffffu; let ah = a >> 16u; let bl = b & 0xffffu; let bh = b >> 16u;
+  let lh = al * bh; let hl = ah * bl;
+  let mid = ((al * bl) >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+  return ah * bh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
 }`,
-  rng_u32: `fn rng_u32(k0: u32, k1: u32, ctr: u32) -> u32 { return pcg_hash(pcg_hash(ctr ^ k0) + k1); }`,
+  philox4x32: `fn philox4x32(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var c = ctr;
+  var k = key;
+  for (var r = 0u; r < 10u; r++) {
+    let h0 = mulhi32(0xd2511f53u, c.x);
+    let h1 = mulhi32(0xcd9e8d57u, c.z);
+    c = vec4<u32>(h1 ^ c.y ^ k.x, 0xcd9e8d57u * c.z, h0 ^ c.w ^ k.y, 0xd2511f53u * c.x);
+    k += vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  }
+  return c;
+}`,
+  rng_u32: `fn rng_u32(k0: u32, k1: u32, ctr: u32) -> u32 {
+  return philox4x32(vec4<u32>(ctr >> 2u, 0u, k1, 0u), vec2<u32>(k0, 0u))[ctr & 3u];
+}`,
   rng_u01: `fn rng_u01(k0: u32, k1: u32, ctr: u32) -> f32 { return f32(rng_u32(k0, k1, ctr) >> 8u) * 5.9604644775390625e-8; }`,
   rng_normal: `fn rng_normal(k0: u32, k1: u32, ctr: u32) -> f32 {
-  // Box-Muller on counters 2i and 2i+1; u1 in (0, 1] so log never sees 0.
-  let u1 = f32((rng_u32(k0, k1, 2u * ctr) >> 8u) + 1u) * 5.9604644775390625e-8;
-  let u2 = f32(rng_u32(k0, k1, 2u * ctr + 1u) >> 8u) * 5.9604644775390625e-8;
+  // Box-Muller on elements 2i and 2i+1 (one Philox block holds both); u1 in (0, 1] so log never sees 0.
+  let b = philox4x32(vec4<u32>(ctr >> 1u, 0u, k1, 0u), vec2<u32>(k0, 0u));
+  let j = (ctr & 1u) * 2u;
+  let u1 = f32((b[j] >> 8u) + 1u) * 5.9604644775390625e-8;
+  let u2 = f32(b[j + 1u] >> 8u) * 5.9604644775390625e-8;
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }`,
 };
@@ -81,9 +97,10 @@ const HELPER_DEPS: Record<string, string[]> = {
   gelu_grad_f: ['erfc_f'],
   gelu_f4: ['erfc_f4'],
   gelu_grad_f4: ['erfc_f4'],
-  rng_u32: ['pcg_hash'],
+  philox4x32: ['mulhi32'],
+  rng_u32: ['philox4x32'],
   rng_u01: ['rng_u32'],
-  rng_normal: ['rng_u32'],
+  rng_normal: ['philox4x32'],
 };
 
 /** Helper functions a snippet of WGSL needs, in dependency order. */

@@ -8,7 +8,7 @@
  *   masking) and the op tests' inputs. Its state is one integer that
  *   checkpoints store, and resumed runs must draw what uninterrupted ones did.
  * - SplitMix32: bam's synthetic suite, whose fingerprints and corpus hash are frozen.
- * The GPU's counter-based RNG (hash.ts) is a third, fixed by its WGSL twin.
+ * The GPU's counter-based RNG (hash.ts, Philox) is a third, fixed by its WGSL twin.
  */
 
 /** The 32-bit finaliser of MurmurHash3: a cheap bijective bit mixer. */
