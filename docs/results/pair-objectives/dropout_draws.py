@@ -7,8 +7,9 @@ of same_batches.py's batches, in eval mode and over DRAWS train-mode draws
 (dropout 0.1 where Hugging Face puts it). Run in the folder same_batches.py
 wrote to, after it:
     FOLDER=<Hugging Face BertForPreTraining folder> python3 dropout_draws.py
-With ENGINE_MASKS=<seed>:<calls> the replica draws the engine's own masks
-(engine_dropout.py: Generator(seed) after <calls> draws; dropout-draws.mjs's
+With ENGINE_MASKS=philox:<seed>:<calls> the replica draws the engine's own masks
+(engine_dropout.py: Generator(seed) after <calls> draws; '<seed>:<calls>' for the
+earlier engine's, before bc6c5c4; dropout-draws.mjs's
 model is Generator(1) after fromPretrained's 30), so the first draws must
 print the engine's losses exactly.
 env: FOLDER, BATCH (250), DRAWS (60), L (4), ENGINE_MASKS.

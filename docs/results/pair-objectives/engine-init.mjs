@@ -2,7 +2,7 @@
 // token-match head, from one Generator(seed)), under the names of replica_teachers.py's pre-training model,
 // for its PRE_INIT. Run after a build, in the suite dump's folder:
 //   node <repo>/docs/results/pair-objectives/engine-init.mjs   (SEED=1 for another; L, H as the replica's)
-//   → engine-init-s<seed>.safetensors
+//   → engine-init-s<seed>.safetensors (a build before bc6c5c4 draws the earlier engine's PCG-hash weights)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { initNode } from '../../../packages/core/dist/node.js';
 import { Generator, serializeSafetensors } from '../../../packages/core/dist/index.js';

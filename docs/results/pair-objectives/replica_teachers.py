@@ -48,10 +48,11 @@ the batches and the dropout masks).
 STREAM=<file> pre-trains on batches read from a file (engine-stream.mjs writes
 the engine's own stream: its epoch shuffles, next-sentence partners, masks and
 token-match answers) instead of drawing them here; with OBJ=match only.
-ENGINE_MASKS=<seed>:<calls> pre-trains with the engine's own dropout masks
-(engine_dropout.py: Generator(seed) after <calls> draws; bam demo's 4-layer
-model leaves 32 after its initialisation) instead of torch's; fine-tuning
-keeps torch's.
+ENGINE_MASKS=philox:<seed>:<calls> pre-trains with the engine's own dropout
+masks (engine_dropout.py: Generator(seed) after <calls> draws; bam demo's
+4-layer model leaves 32 after its initialisation) instead of torch's;
+fine-tuning keeps torch's. '<seed>:<calls>' draws the earlier engine's masks
+(a PCG hash, before bc6c5c4), as the logged runs before the switch did.
 WRITE_STREAM=<file> writes the replica's own STEPS batches to such a file and
 stops, for the engine to train on (engine-on-stream.mjs).
 
@@ -96,7 +97,7 @@ if PRE_OPT not in ('torch', 'bert'):
 if OBJ not in ('none', 'match', 'rtd'):
     raise SystemExit(f'OBJ must be none, match or rtd, got {OBJ!r}')
 WRITE_STREAM = env('WRITE_STREAM')
-ENGINE_MASKS = env('ENGINE_MASKS')  # '<seed>:<calls>': the engine's dropout masks in pre-training
+ENGINE_MASKS = env('ENGINE_MASKS')  # 'philox:<seed>:<calls>' (or the earlier engine's '<seed>:<calls>'): dropout masks in pre-training
 if (STREAM or WRITE_STREAM) and OBJ != 'match':
     raise SystemExit('a batch stream holds token-match answers: STREAM and WRITE_STREAM need OBJ=match')
 torch.set_num_threads(int(env('THREADS', 1)))

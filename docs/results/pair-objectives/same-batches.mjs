@@ -1,7 +1,8 @@
 // The engine's side of same_batches.py: from the replica's initial weights, without dropout, it takes the
 // replica's N steps on the replica's batches and prints both sides' losses and gradient norms, and the largest
-// relative differences. When same_batches.py ran with ENGINE_MASKS=<seed>:<calls>, this keeps dropout 0.1 and
-// draws the same masks from Generator(seed) after <calls> draws. Run after a build, in the folder same_batches.py wrote to:
+// relative differences. When same_batches.py ran with ENGINE_MASKS=philox:<seed>:<calls>, this keeps dropout 0.1
+// and draws the same masks from Generator(seed) after <calls> draws. (The earlier engine's '<seed>:<calls>' masks
+// need a build before bc6c5c4, when its generator was a PCG hash.) Run after a build, in the folder same_batches.py wrote to:
 //   node <repo>/docs/results/pair-objectives/same-batches.mjs
 import { readFileSync } from 'node:fs';
 import { initNode } from '../../../packages/core/dist/node.js';
@@ -24,8 +25,9 @@ const loaded = training.loadStateDict(new Map([...init.tensors].map(([k, e]) => 
 if (loaded.missing.length || loaded.unexpected.length) throw new Error(`weights do not fit: ${JSON.stringify(loaded)}`);
 const optimizer = new AdamW(training.namedParameters(), { lr: run.lr, eps: 1e-6, weightDecay: 0.01, biasCorrection: false, maxGradNorm: 1, noDecay: BERT_NO_DECAY });
 if (run.masks) {
-  const [seed, calls] = run.masks.split(':').map(Number);
-  generator.setState({ seed, calls });
+  const spec = /^philox:(\d+):(\d+)$/.exec(run.masks);
+  if (!spec) throw new Error(`ENGINE_MASKS=${run.masks}: this engine draws with Philox, so same_batches.py needs philox:<seed>:<calls>`);
+  generator.setState({ seed: Number(spec[1]), calls: Number(spec[2]) });
 }
 training.train();
 const engine = [];

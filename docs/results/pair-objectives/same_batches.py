@@ -12,8 +12,9 @@ in the working folder:
 Run from the suite dump's folder (needs torch; CPU is enough), then the engine:
     N=300 python3 <repo>/docs/results/pair-objectives/same_batches.py
     node <repo>/docs/results/pair-objectives/same-batches.mjs
-ENGINE_MASKS=<seed>:<calls> keeps dropout (0.1, where Hugging Face puts it) and draws the engine's own
-masks (engine_dropout.py: Generator(seed) after <calls> draws); the engine then draws the same ones, so
+ENGINE_MASKS=philox:<seed>:<calls> keeps dropout (0.1, where Hugging Face puts it) and draws the engine's own
+masks (engine_dropout.py: Generator(seed) after <calls> draws; '<seed>:<calls>' the earlier engine's, whose
+same-batches.mjs needs a build before bc6c5c4); the engine then draws the same ones, so
 the comparison covers dropout's backward too, at the pre-training's own shapes.
 env: SUITE, L (4), N (steps, 300), TOTAL and WARM (the schedule: 1000, 100), LR (1e-3), ENGINE_MASKS, THREADS.
 """
