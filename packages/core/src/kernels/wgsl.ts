@@ -78,13 +78,14 @@ export const WGSL_HELPERS: Record<string, string> = {
   }
   return c;
 }`,
-  rng_u32: `fn rng_u32(k0: u32, k1: u32, ctr: u32) -> u32 {
-  return philox4x32(vec4<u32>(ctr >> 2u, 0u, k1, 0u), vec2<u32>(k0, 0u))[ctr & 3u];
-}`,
+  // Block b of the call with key (k0, k1): counter (b, 0, k1, 0) under key (k0, 0).
+  // Element i is lane i % 4 of block i / 4; rng_normal's pair 2i, 2i+1 shares block i / 2.
+  rng_block: `fn rng_block(k0: u32, k1: u32, b: u32) -> vec4<u32> { return philox4x32(vec4<u32>(b, 0u, k1, 0u), vec2<u32>(k0, 0u)); }`,
+  rng_u32: `fn rng_u32(k0: u32, k1: u32, ctr: u32) -> u32 { return rng_block(k0, k1, ctr >> 2u)[ctr & 3u]; }`,
   rng_u01: `fn rng_u01(k0: u32, k1: u32, ctr: u32) -> f32 { return f32(rng_u32(k0, k1, ctr) >> 8u) * 5.9604644775390625e-8; }`,
   rng_normal: `fn rng_normal(k0: u32, k1: u32, ctr: u32) -> f32 {
   // Box-Muller on elements 2i and 2i+1 (one Philox block holds both); u1 in (0, 1] so log never sees 0.
-  let b = philox4x32(vec4<u32>(ctr >> 1u, 0u, k1, 0u), vec2<u32>(k0, 0u));
+  let b = rng_block(k0, k1, ctr >> 1u);
   let j = (ctr & 1u) * 2u;
   let u1 = f32((b[j] >> 8u) + 1u) * 5.9604644775390625e-8;
   let u2 = f32(b[j + 1u] >> 8u) * 5.9604644775390625e-8;
@@ -98,9 +99,10 @@ const HELPER_DEPS: Record<string, string[]> = {
   gelu_f4: ['erfc_f4'],
   gelu_grad_f4: ['erfc_f4'],
   philox4x32: ['mulhi32'],
-  rng_u32: ['philox4x32'],
+  rng_block: ['philox4x32'],
+  rng_u32: ['rng_block'],
   rng_u01: ['rng_u32'],
-  rng_normal: ['philox4x32'],
+  rng_normal: ['rng_block'],
 };
 
 /** Helper functions a snippet of WGSL needs, in dependency order. */
