@@ -13,14 +13,13 @@ import { generatePretrainingCorpus, generateSyntheticGlue } from '../../../packa
 import { tokenizeDocuments } from '../../../packages/bam/dist/pretrain/documents.js';
 import { drawPretrainRows } from '../../../packages/bam/dist/pretrain/batch.js';
 import { DEFAULT_PRETRAIN_CONFIG } from '../../../packages/bam/dist/pretrain/config.js';
+import { PRETRAIN_STREAMS } from '../../../packages/bam/dist/pretrain/pretrainer.js';
 import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const seed = Number(process.env.SEED ?? 0);
 const steps = Number(process.env.STEPS ?? 30000);
 const B = R.pretrainBatchSize;
-// The pre-trainer's stream labels (pretrainer.ts): each epoch's order, each step's masks.
-const ORDER = 1;
-const MASKS = 2;
+const { order: ORDER, masks: MASKS } = PRETRAIN_STREAMS;
 const suite = generateSyntheticGlue({ seed, scale: R.scale });
 const tok = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
 const documents = generatePretrainingCorpus(suite, { size: R.corpusSize, version: Number(process.env.CORPUS_VERSION ?? 2) });

@@ -85,11 +85,12 @@ export function heldOutCount(documents: number, cfg: Pick<PretrainConfig, 'heldO
 }
 
 const LOG_EVERY = 10;
-/** Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks, the length groups of each epoch. */
-const ORDER = 1;
-const MASKS = 2;
-const HELD_OUT_MASKS = 3;
-const LENGTH_GROUPS = 4;
+/**
+ * Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks, the length groups
+ * of each epoch. Exported so that scripts which replay the pre-trainer's batches draw the same streams.
+ */
+export const PRETRAIN_STREAMS = { order: 1, masks: 2, heldOutMasks: 3, lengthGroups: 4 } as const;
+const { order: ORDER, masks: MASKS, heldOutMasks: HELD_OUT_MASKS, lengthGroups: LENGTH_GROUPS } = PRETRAIN_STREAMS;
 
 function configKey(c: PretrainConfig, documents: number): string {
   return JSON.stringify({
