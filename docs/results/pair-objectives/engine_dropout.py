@@ -8,7 +8,7 @@ output. `install` puts these masks where add_dropout and
 use_attention_dropout put torch's.
 
 Two generators, named by the spec's prefix:
-- 'philox:<seed>:<calls>': the engine's Philox4x32-10 (packages/core/src/random/hash.ts):
+- 'philox:<seed>:<calls>': the engine's Philox4x32-10 (packages/core/src/random/generator.ts):
   element i of call c is lane i % 4 of the block at counter (i / 4, 0, c, 0), key (seed, 0).
 - '<seed>:<calls>': the engine's earlier generator, PCG's output hash twice over the
   index under a hashed per-call key. docs/results/README.md's runs up to

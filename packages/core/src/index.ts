@@ -24,7 +24,7 @@ export type { DType } from './tensor/dtype.js';
 export type { Shape } from './tensor/shape.js';
 export { scope, keep, noGrad, memory, type MemoryInfo } from './tensor/scope.js';
 export { backward } from './autograd/backward.js';
-export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/hash.js';
+export { Generator, manualSeed, defaultGenerator, type GeneratorState } from './random/generator.js';
 export { SeededRng, Mulberry32, SplitMix32, hashString, deriveSeed, mix32 } from './random/streams.js';
 export { listOps, type OpInfo } from './ops/registry.js';
 export {

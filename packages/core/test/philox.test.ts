@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Generator, philox4x32, rngU01, rngU32 } from '../src/random/hash.js';
+import { Generator, philox4x32, rngU01, rngU32 } from '../src/random/generator.js';
 
 const hex = (words: number[]) => words.map((w) => w.toString(16).padStart(8, '0'));
 

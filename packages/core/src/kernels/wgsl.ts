@@ -58,7 +58,7 @@ export const WGSL_HELPERS: Record<string, string> = {
   let odd = (abs(e) % 2.0) == 1.0;
   return select(m, -m, odd);
 }`,
-  // Counter-based RNG: Philox4x32-10, mirrored in JS by random/hash.ts (which says
+  // Counter-based RNG: Philox4x32-10, mirrored in JS by random/generator.ts (which says
   // how a call's key and an element's index make the counter). u32 products wrap,
   // and mulhi32 builds the high word from 16-bit halves, since WGSL has no 64-bit integers.
   mulhi32: `fn mulhi32(a: u32, b: u32) -> u32 {

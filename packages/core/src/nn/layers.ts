@@ -3,7 +3,7 @@ import { rand, zeros, ones, randn } from '../ops/creation.js';
 import { embedding } from '../ops/gather.js';
 import { matmul } from '../ops/matmul.js';
 import { dropout, layerNorm } from '../ops/nn.js';
-import type { Generator } from '../random/hash.js';
+import type { Generator } from '../random/generator.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, parameter } from './module.js';

@@ -2,7 +2,7 @@ import { DTypeError, DeviceError, ShapeError, fmtShape } from '../errors.js';
 import { runAttentionBackward } from '../kernels/attention-backward.js';
 import { MAX_FUSED_HEAD_DIM, attentionSpec, chooseAttentionVariant, subgroupLanes, type AttentionDims } from '../kernels/attention-common.js';
 import { runAttentionForward } from '../kernels/attention-forward.js';
-import { defaultGenerator, type Generator } from '../random/hash.js';
+import { defaultGenerator, type Generator } from '../random/generator.js';
 import type { AttentionImpl } from '../runtime/policy.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';

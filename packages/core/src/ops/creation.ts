@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { runElementwise } from '../kernels/elementwise.js';
-import { defaultGenerator, type Generator } from '../random/hash.js';
+import { defaultGenerator, type Generator } from '../random/generator.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { checkShape, contiguousStrides, numel, type Shape } from '../tensor/shape.js';

@@ -2,7 +2,7 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { runLayerNormBackward, runLayerNormForward } from '../kernels/layernorm.js';
 import { runRows } from '../kernels/rows.js';
 import { runXentBackward, runXentForward } from '../kernels/xent.js';
-import { defaultGenerator, type Generator } from '../random/hash.js';
+import { defaultGenerator, type Generator } from '../random/generator.js';
 import { normAxis, sameShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ne, square, sub } from './elementwise.js';

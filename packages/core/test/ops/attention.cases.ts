@@ -5,7 +5,7 @@
  * the lanes per workgroup, Tq ≠ Tk, odd head dims, padded keys, dropout.
  */
 import * as bg from '@bamgpu/core';
-import { Generator, rngU01 } from '../../src/random/hash.js';
+import { Generator, rngU01 } from '../../src/random/generator.js';
 import type { OpCase } from '../helpers/check.js';
 import { nd, type Nd } from '../helpers/nd.js';
 

@@ -1,5 +1,5 @@
 import * as bg from '@bamgpu/core';
-import { Generator, rngU01, rngU32 } from '../../src/random/hash.js';
+import { Generator, rngU01, rngU32 } from '../../src/random/generator.js';
 import type { OpCase } from '../helpers/check.js';
 import { concatRef, mapN, nd, strides, type Nd } from '../helpers/nd.js';
 
