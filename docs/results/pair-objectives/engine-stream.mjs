@@ -19,7 +19,6 @@ import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-rec
 const seed = Number(process.env.SEED ?? 0);
 const steps = Number(process.env.STEPS ?? 30000);
 const B = R.pretrainBatchSize;
-const { order: ORDER, masks: MASKS } = PRETRAIN_STREAMS;
 const suite = generateSyntheticGlue({ seed, scale: R.scale });
 const tok = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
 const documents = generatePretrainingCorpus(suite, { size: R.corpusSize, version: Number(process.env.CORPUS_VERSION ?? 2) });
@@ -48,7 +47,7 @@ function hostBatch(rows, rng) {
 }
 
 const perEpoch = Math.floor(n / B);
-const orderOf = (epoch) => new Mulberry32(deriveSeed(seed, ORDER, epoch)).shuffle([...Array(n).keys()]);
+const orderOf = (epoch) => new Mulberry32(deriveSeed(seed, PRETRAIN_STREAMS.order, epoch)).shuffle([...Array(n).keys()]);
 const rowsOf = (order, step) => order.slice((step % perEpoch) * B, (step % perEpoch) * B + B);
 
 const file = `engine-stream-s${seed}.bin`;
@@ -56,7 +55,7 @@ const fd = openSync(file, 'w');
 let order = [];
 for (let step = 0; step < steps; step++) {
   if (step % perEpoch === 0) order = orderOf(Math.floor(step / perEpoch));
-  const b = hostBatch(rowsOf(order, step), new Mulberry32(deriveSeed(seed, MASKS, step)));
+  const b = hostBatch(rowsOf(order, step), new Mulberry32(deriveSeed(seed, PRETRAIN_STREAMS.masks, step)));
   const head = Buffer.alloc(4);
   head.writeInt32LE(b.t, 0);
   for (const a of [head, b.ids, b.types, b.mlm, b.nsp, b.answers]) writeSync(fd, Buffer.from(a.buffer, a.byteOffset, a.byteLength));

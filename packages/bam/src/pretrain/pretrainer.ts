@@ -90,7 +90,6 @@ const LOG_EVERY = 10;
  * of each epoch. Exported so that scripts which replay the pre-trainer's batches draw the same streams.
  */
 export const PRETRAIN_STREAMS = { order: 1, masks: 2, heldOutMasks: 3, lengthGroups: 4 } as const;
-const { order: ORDER, masks: MASKS, heldOutMasks: HELD_OUT_MASKS, lengthGroups: LENGTH_GROUPS } = PRETRAIN_STREAMS;
 
 function configKey(c: PretrainConfig, documents: number): string {
   return JSON.stringify({
@@ -194,7 +193,7 @@ async function evaluateHeldOut(training: PretrainingModel, docs: TokenizedDocume
   for (let start = 0, k = 0; start < n; start += cfg.evalBatchSize, k++) {
     const rows = Array.from({ length: Math.min(cfg.evalBatchSize, n - start) }, (_, i) => start + i);
     // Fixed masks and partners, so every evaluation of a run (and of runs compared) scores the same tokens.
-    const batch = makePretrainBatch(docs, rows, new Mulberry32(deriveSeed(cfg.seed, HELD_OUT_MASKS, k)), options);
+    const batch = makePretrainBatch(docs, rows, new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.heldOutMasks, k)), options);
     const stats = noGrad(() => scope(() => lossAndStats(training, batch, cfg.tokenMatch ?? 0).stats));
     const f = Array.from(await stats.data());
     stats.dispose();
@@ -293,12 +292,12 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   while (step < end) {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== orderEpoch) {
-      order = new Mulberry32(deriveSeed(cfg.seed, ORDER, epoch)).shuffle([...Array(trainDocs.length).keys()]);
-      if (cfg.groupByLength) order = groupByLength(order, documentLengths, cfg.batchSize, new Mulberry32(deriveSeed(cfg.seed, LENGTH_GROUPS, epoch)));
+      order = new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.order, epoch)).shuffle([...Array(trainDocs.length).keys()]);
+      if (cfg.groupByLength) order = groupByLength(order, documentLengths, cfg.batchSize, new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.lengthGroups, epoch)));
       orderEpoch = epoch;
     }
     const first = (step % perEpoch) * cfg.batchSize;
-    const batch = makePretrainBatch(enc, order.slice(first, first + cfg.batchSize), new Mulberry32(deriveSeed(cfg.seed, MASKS, step)), batchOptions);
+    const batch = makePretrainBatch(enc, order.slice(first, first + cfg.batchSize), new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.masks, step)), batchOptions);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
     const next = step + 1;
     const logNow = next % LOG_EVERY === 0 || next === totalSteps;
