@@ -4,7 +4,7 @@
 //   T=40 node docs/perf/pretrain-step-profile.mjs
 import { initNode, AdamW, crossEntropy, scope, tensor } from '../../packages/core/dist/node.js';
 import { BERT_NO_DECAY, BertForMaskedLM, bertConfig } from '../../packages/bert/dist/node.js';
-import { DEMO_RECIPE as R } from '../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../packages/bam/dist/experiment/demo-recipe.js';
 const rt = await initNode();
 const B = R.pretrainBatchSize, T = Number(process.env.T ?? 24), V = 279;
 // The demo's shape, as the bam CLI builds it (cli/load.ts: a head per 16 dimensions, 4× wide feed-forward).

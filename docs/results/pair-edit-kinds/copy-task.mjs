@@ -8,7 +8,7 @@ import { BertTokenizer, bertConfig } from '../../../packages/bert/dist/node.js';
 import { generateSyntheticGlue } from '../../../packages/bam/dist/index.js';
 import { DEFAULT_TRAIN_CONFIG } from '../../../packages/bam/dist/train/config.js';
 import { train } from '../../../packages/bam/dist/train/trainer.js';
-import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 const rt = await initNode();
 const suite = generateSyntheticGlue({ seed: 0, scale: R.scale });
 const vocab = suite.vocabTxt().split('\n').filter((l) => l.length > 0);

@@ -3,7 +3,7 @@
 // with the demo's recipe (half suite, data seed 0) is scored per kind. Run from the repository root
 // after a build:
 //   TASK=entailment SEEDS=0,1,2 PRE=<encoder folder> node docs/results/pair-edit-kinds/edit-kinds.mjs
-// EPOCHS and FTLR override the recipe's epochs and learning rate (DEMO_RECIPE).
+// EPOCHS and FTLR override the recipe's epochs and learning rate (QUICK_RECIPE).
 import { initNode } from '../../../packages/core/dist/node.js';
 import { BertTokenizer } from '../../../packages/bert/dist/node.js';
 import { generateSyntheticGlue } from '../../../packages/bam/dist/index.js';
@@ -14,7 +14,7 @@ import { featurize } from '../../../packages/bam/dist/train/features.js';
 import { predict } from '../../../packages/bam/dist/train/predict.js';
 import { argmax } from '../../../packages/bam/dist/train/evaluate.js';
 import { NOUNS, ADJECTIVES, VERBS } from '../../../packages/bam/dist/synthetic/lexicon.js';
-import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const word = new Map(); // surface form → { pos, c: its concept }
 for (const n of NOUNS) for (const f of n.forms) for (const s of [f.sg, f.pl]) word.set(s, { pos: 'noun', c: n });

@@ -12,7 +12,7 @@ import { train } from '../../../packages/bam/dist/train/trainer.js';
 import { headline, argmax } from '../../../packages/bam/dist/train/evaluate.js';
 import { featurize } from '../../../packages/bam/dist/train/features.js';
 import { predict } from '../../../packages/bam/dist/train/predict.js';
-import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 import { oracleExample } from './synonym-oracle.mjs';
 const rt = await initNode();
 const suite = generateSyntheticGlue({ seed: 0, scale: Number(process.env.SCALE ?? R.scale) });

@@ -3,7 +3,7 @@
 // Run from the repository root after a build: node docs/results/pair-edit-kinds/synonym-coverage.mjs
 import { generateSyntheticGlue } from '../../../packages/bam/dist/index.js';
 import { NOUNS, ADJECTIVES, VERBS } from '../../../packages/bam/dist/synthetic/lexicon.js';
-import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 const conceptOf = new Map();
 const formsOf = [];
 for (const n of NOUNS) n.forms.forEach((f, i) => { conceptOf.set(f.sg, `n:${n.id}:${i}`); conceptOf.set(f.pl, `n:${n.id}:${i}`); });

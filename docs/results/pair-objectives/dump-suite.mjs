@@ -1,4 +1,4 @@
-// Writes the demo's seed-0 suite (scale DEMO_RECIPE.scale) and its pre-training corpus as
+// Writes the demo's seed-0 suite (scale QUICK_RECIPE.scale) and its pre-training corpus as
 // token ids, for replica_teachers.py. Run after a build, from the folder the replica runs in:
 //   node <repo>/docs/results/pair-objectives/dump-suite.mjs   (SEED=1 for another suite; OUT=file)
 // ORACLE=1 writes every task's texts through the synonym oracle (../pair-edit-kinds/synonym-oracle.mjs);
@@ -10,7 +10,7 @@ import { BertTokenizer } from '../../../packages/bert/dist/node.js';
 import { generateSyntheticGlue, generatePretrainingCorpus } from '../../../packages/bam/dist/index.js';
 import { fromSynthetic } from '../../../packages/bam/dist/train/task.js';
 import { tokenizeDocuments } from '../../../packages/bam/dist/pretrain/documents.js';
-import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 import { oracleExample } from '../pair-edit-kinds/synonym-oracle.mjs';
 
 const seed = Number(process.env.SEED ?? 0);

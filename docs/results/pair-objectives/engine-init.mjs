@@ -10,13 +10,13 @@ import { BertForPreTraining, bertConfig } from '../../../packages/bert/dist/node
 import { TokenMatchHead } from '../../../packages/bam/dist/pretrain/token-match.js';
 import { PretrainingModel } from '../../../packages/bam/dist/pretrain/pretraining-model.js';
 import { demoPretraining } from '../../../packages/bam/dist/experiment/demo-pipeline.js';
-import { DEMO_RECIPE } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 await initNode();
 const seed = Number(process.env.SEED ?? 0);
 const vocab = JSON.parse(readFileSync(process.env.SUITE ?? 'suite-s0.json', 'utf8')).vocab;
 // The demo's encoder shape (dropout and all) for the replica's sizes.
-const { config } = demoPretraining({ ...DEMO_RECIPE, layers: Number(process.env.L ?? 4), hidden: Number(process.env.H ?? 64) }, seed, vocab.length);
+const { config } = demoPretraining({ ...QUICK_RECIPE, layers: Number(process.env.L ?? 4), hidden: Number(process.env.H ?? 64) }, seed, vocab.length);
 const generator = new Generator(seed);
 const model = BertForPreTraining.fromConfig(config, { generator });
 const training = new PretrainingModel(model, new TokenMatchHead(config.hiddenSize, config.initializerRange, { generator }));

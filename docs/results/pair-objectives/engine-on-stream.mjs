@@ -18,7 +18,7 @@ import { PretrainingModel } from '../../../packages/bam/dist/pretrain/pretrainin
 import { savePretrainedEncoder } from '../../../packages/bam/dist/pretrain/save.js';
 import { DEFAULT_PRETRAIN_CONFIG as D } from '../../../packages/bam/dist/pretrain/config.js';
 import { demoPretraining } from '../../../packages/bam/dist/experiment/demo-pipeline.js';
-import { DEMO_RECIPE } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const [streamFile, out] = process.argv.slice(2);
 if (!streamFile || !out) throw new Error('usage: engine-on-stream.mjs <stream file> <out folder>');
@@ -27,7 +27,7 @@ const seed = Number(process.env.SEED ?? 0);
 const logEvery = Number(process.env.LOG_EVERY ?? 1000);
 const stopAfter = Number(process.env.STOP_AFTER ?? steps);
 const vocab = JSON.parse(readFileSync(process.env.SUITE ?? 'suite-s0.json', 'utf8')).vocab;
-const recipe = { ...DEMO_RECIPE, layers: Number(process.env.L ?? 4), hidden: Number(process.env.H ?? 64) };
+const recipe = { ...QUICK_RECIPE, layers: Number(process.env.L ?? 4), hidden: Number(process.env.H ?? 64) };
 const { config } = demoPretraining(recipe, seed, vocab.length);
 const B = recipe.pretrainBatchSize;
 const lr = recipe.pretrainLr;

@@ -14,7 +14,7 @@ import { tokenizeDocuments } from '../../../packages/bam/dist/pretrain/documents
 import { drawPretrainRows } from '../../../packages/bam/dist/pretrain/batch.js';
 import { DEFAULT_PRETRAIN_CONFIG } from '../../../packages/bam/dist/pretrain/config.js';
 import { PRETRAIN_STREAMS } from '../../../packages/bam/dist/pretrain/pretrainer.js';
-import { DEMO_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
+import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const seed = Number(process.env.SEED ?? 0);
 const steps = Number(process.env.STEPS ?? 30000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { demo } from '../src/cli/demo.js';
 import { initNode } from '@bamgpu/core/node';
-import { DEMO_RECIPE } from '../src/experiment/demo-recipe.js';
+import { DEMO_RECIPE, QUICK_RECIPE } from '../src/experiment/demo-recipe.js';
 import { demoPretraining, runDemoPipeline } from '../src/experiment/demo-pipeline.js';
 import { pretrainCacheDir } from '../src/pretrain/cache.js';
 import { generateSyntheticGlue } from '../src/synthetic/index.js';
@@ -77,14 +77,26 @@ test('pre-trains once, reuses the encoder, draws curves and prints chance and ce
 test('the cache folder is a fixed hash of the recipe and of the generator that draws its weights and dropout', () => {
   const vocab = generateSyntheticGlue({ seed: 0, scale: DEMO_RECIPE.scale }).vocabTxt().split('\n').filter(Boolean).length;
   const folder = (r: typeof DEMO_RECIPE) => pretrainCacheDir('c', demoPretraining(r, 0, vocab).settings);
-  expect(folder(DEMO_RECIPE)).toBe(join('c', 'pretrained-4e4d83298af22c2d'));
-  expect(folder({ ...DEMO_RECIPE, groupByLength: false })).toBe(join('c', 'pretrained-7aeb568828321a6c'));
+  // The default recipe's folder is the one docs/results/demo-5-seeds-full used, so a cached encoder is found by it.
+  expect(folder(DEMO_RECIPE)).toBe(join('c', 'pretrained-73e8040f54c259b1'));
+  expect(folder(QUICK_RECIPE)).toBe(join('c', 'pretrained-4e4d83298af22c2d'));
+  expect(folder({ ...QUICK_RECIPE, groupByLength: false })).toBe(join('c', 'pretrained-7aeb568828321a6c'));
   // The folders of the earlier generator's encoders (docs/results names them) are never reused for this one's.
-  expect(folder(DEMO_RECIPE)).not.toBe(join('c', 'pretrained-6b38cf5292edc347'));
-  expect(folder({ ...DEMO_RECIPE, groupByLength: false })).not.toBe(join('c', 'pretrained-ab34ab92a0e370f3'));
+  expect(folder(QUICK_RECIPE)).not.toBe(join('c', 'pretrained-6b38cf5292edc347'));
+  expect(folder({ ...QUICK_RECIPE, groupByLength: false })).not.toBe(join('c', 'pretrained-ab34ab92a0e370f3'));
   // A pre-training option changes the folder, so an encoder trained otherwise is never taken for the recipe's.
-  expect(folder({ ...DEMO_RECIPE, tokenMatch: 1 })).not.toBe(folder(DEMO_RECIPE));
-  expect(folder({ ...DEMO_RECIPE, pretrainBiasCorrection: true })).not.toBe(folder(DEMO_RECIPE));
+  expect(folder({ ...DEMO_RECIPE, tokenMatch: 0 })).not.toBe(folder(DEMO_RECIPE));
+  expect(folder({ ...DEMO_RECIPE, pretrainBiasCorrection: false })).not.toBe(folder(DEMO_RECIPE));
+});
+
+test('bam demo --recipe picks a named recipe, and each recipe option changes one setting of it', async () => {
+  const read = async (out: string) => JSON.parse(await readFile(join(dir, out, 'results.json'), 'utf8')).recipe;
+  const text = await demoOutput(['--out', join(dir, 'quick'), '--cache-dir', join(dir, 'cache-recipes'), '--recipe', 'quick', '--methods', 'single', '--token-match', '2']);
+  expect(text).toContain('recipe: quick, with --scale 0.02 --hidden 16 --layers 1 --corpus-size 120 --pretrain-steps 4 --token-match 2 --epochs 1');
+  const tiny = { scale: 0.02, hidden: 16, layers: 1, corpusSize: 120, pretrainSteps: 4, epochs: 1 };
+  expect(await read('quick')).toEqual({ ...QUICK_RECIPE, ...tiny, tokenMatch: 2 });
+  await demoOutput(['--out', join(dir, 'full'), '--cache-dir', join(dir, 'cache-recipes'), '--methods', 'single']);
+  expect(await read('full')).toEqual({ ...DEMO_RECIPE, ...tiny });
 });
 
 test('bam demo --data-seeds 2: one folder per data seed, each its own encoder, then the comparison paired over both', async () => {

@@ -1,17 +1,41 @@
 import { join } from 'node:path';
 import { formatProfile } from '@bamgpu/core';
 import { initNode } from '@bamgpu/core/node';
-import { DEMO_RECIPE, type DemoRecipe } from '../experiment/demo-recipe.js';
+import { DEMO_RECIPES, type DemoRecipe, type DemoRecipeName } from '../experiment/demo-recipe.js';
 import { runDemoPipeline } from '../experiment/demo-pipeline.js';
 import { comparePaired, experimentRecord, formatComparison, type ExperimentRecord } from '../experiment/compare.js';
 import { formatTable } from '../experiment/experiment.js';
 import { ALL_METHODS, methodList, parseMethods } from '../experiment/methods.js';
 import { fmtTime } from '../train/progress.js';
-import { nonNegativeInt, num, positive, positiveInt } from '../settings/rules.js';
-import { parseArgs, usage, type OptionSpec } from './args.js';
-import { corpusVersionOf, corpusVersionOption } from './corpus-version.js';
+import { nonNegativeInt, num, oneOf, positive, positiveInt } from '../settings/rules.js';
+import { parseArgs, usage, type OptionSpec, type Parsed } from './args.js';
+import { corpusVersionOption } from './corpus-version.js';
 
-const R = DEMO_RECIPE;
+const RECIPE_NAMES = Object.keys(DEMO_RECIPES) as DemoRecipeName[];
+
+/** An option that sets one field of the recipe: unset, it takes the named recipe's value, which its help lists. */
+function recipeOption(key: keyof DemoRecipe, spec: OptionSpec): OptionSpec & { key: keyof DemoRecipe } {
+  const values = RECIPE_NAMES.map((n) => DEMO_RECIPES[n][key]);
+  const defaults = values.every((v) => v === values[0]) ? `${values[0]}` : RECIPE_NAMES.map((n, i) => `${values[i]} with ${n}`).join(', ');
+  return { ...spec, default: undefined, help: `${spec.help} (default: ${defaults})`, key };
+}
+
+const RECIPE_OPTIONS = [
+  recipeOption('scale', { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', rule: positive }),
+  recipeOption('hidden', { name: 'hidden', type: 'number', help: 'BERT hidden size', rule: positiveInt }),
+  recipeOption('layers', { name: 'layers', type: 'number', help: 'BERT layers', rule: positiveInt }),
+  recipeOption('corpusVersion', corpusVersionOption(1, 'pre-training corpus version: ')),
+  recipeOption('corpusSize', { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', rule: positiveInt }),
+  recipeOption('pretrainSteps', { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', rule: positiveInt }),
+  recipeOption('pretrainLr', { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', rule: num({ above: 0, max: 1 }) }),
+  recipeOption('nextSentence', { name: 'next-sentence', type: 'bool', help: "pre-train with BERT's next-sentence task too" }),
+  recipeOption('groupByLength', { name: 'group-by-length', type: 'bool', help: 'pre-training batches of documents of similar length (less padding)' }),
+  recipeOption('tokenMatch', { name: 'token-match', type: 'number', help: 'weight of the token-match pre-training task (is each token of a pair in the other sentence?); 0 = off', rule: num({ min: 0, max: 100 }) }),
+  recipeOption('pretrainBiasCorrection', { name: 'pretrain-bias-correction', type: 'bool', help: "Adam's bias correction in pre-training (PyTorch's AdamW); without it, BERT's AdamW" }),
+  recipeOption('epochs', { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', rule: positive }),
+  recipeOption('learningRate', { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', rule: num({ above: 0, max: 1 }) }),
+];
+
 const SPECS: OptionSpec[] = [
   { name: 'out', type: 'string', help: 'where results, plots and logs go', default: 'runs/demo' },
   { name: 'cache-dir', type: 'string', help: 'where pre-trained encoders are kept, by a hash of their settings (reused by later runs)', default: 'runs/cache' },
@@ -19,23 +43,19 @@ const SPECS: OptionSpec[] = [
   { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1, rule: positiveInt },
   { name: 'data-seeds', type: 'number', help: 'data seeds --seed … --seed+N-1, each with its own suite, corpus and encoder, into <out>/data-seed-<d>; with N > 1 the methods are then compared paired by data and fine-tuning seed, as bam compare does', default: 1, rule: positiveInt },
   { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam', rule: methodList },
-  { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', default: R.scale, rule: positive },
-  { name: 'hidden', type: 'number', help: 'BERT hidden size', default: R.hidden, rule: positiveInt },
-  { name: 'layers', type: 'number', help: 'BERT layers', default: R.layers, rule: positiveInt },
-  corpusVersionOption(R.corpusVersion, 'pre-training corpus version: '),
-  { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', default: R.corpusSize, rule: positiveInt },
-  { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', default: R.pretrainSteps, rule: positiveInt },
-  { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', default: R.pretrainLr, rule: num({ above: 0, max: 1 }) },
-  { name: 'next-sentence', type: 'bool', help: "pre-train with BERT's next-sentence task too", default: R.nextSentence },
-  { name: 'group-by-length', type: 'bool', help: 'pre-training batches of documents of similar length (less padding)', default: R.groupByLength },
-  { name: 'token-match', type: 'number', help: 'weight of the token-match pre-training task (is each token of a pair in the other sentence?); 0 = off', default: R.tokenMatch, rule: num({ min: 0, max: 100 }) },
-  { name: 'pretrain-bias-correction', type: 'bool', help: "Adam's bias correction in pre-training (PyTorch's AdamW); without it, BERT's AdamW", default: R.pretrainBiasCorrection },
-  { name: 'epochs', type: 'number', help: 'fine-tuning epochs, every method', default: R.epochs, rule: positive },
-  { name: 'lr', type: 'number', help: 'fine-tuning peak learning rate, every method', default: R.learningRate, rule: num({ above: 0, max: 1 }) },
+  { name: 'recipe', type: 'string', help: `${RECIPE_NAMES.join(' or ')}: "full" is the recipe whose teachers all learn (about 1 h 50 min on lavapipe, most of it pre-training, cached); "quick" the earlier ten-minute one, whose paraphrase teacher stays below chance; the options below change one setting of it`, default: 'full', rule: oneOf(RECIPE_NAMES) },
+  ...RECIPE_OPTIONS,
   { name: 'resume', type: 'bool', help: 'go on with a stopped demo: reuse the finished runs under --out and resume the unfinished one (without it, runs start afresh)', default: false },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },
   { name: 'help', type: 'bool', help: 'show this help', default: false },
 ];
+
+/** The named recipe with each recipe option given on the command line in its place. */
+function recipeOf(o: Parsed['options']): DemoRecipe {
+  const recipe: Record<string, unknown> = { ...DEMO_RECIPES[String(o.recipe) as DemoRecipeName] };
+  for (const spec of RECIPE_OPTIONS) if (o[spec.name] !== undefined) recipe[spec.key] = o[spec.name];
+  return recipe as unknown as DemoRecipe;
+}
 
 /**
  * `bam demo`: the whole BAM pipeline on the embedded synthetic suite —
@@ -52,27 +72,14 @@ export async function demo(argv: readonly string[]): Promise<void> {
   }
   const methods = parseMethods(String(o.methods));
   const nSeeds = Number(o.seeds);
-  const recipe: DemoRecipe = {
-    ...R,
-    scale: Number(o.scale),
-    hidden: Number(o.hidden),
-    layers: Number(o.layers),
-    corpusVersion: corpusVersionOf(o),
-    corpusSize: Number(o['corpus-size']),
-    pretrainSteps: Number(o['pretrain-steps']),
-    pretrainLr: Number(o['pretrain-lr']),
-    nextSentence: Boolean(o['next-sentence']),
-    groupByLength: Boolean(o['group-by-length']),
-    tokenMatch: Number(o['token-match']),
-    pretrainBiasCorrection: Boolean(o['pretrain-bias-correction']),
-    epochs: Number(o.epochs),
-    learningRate: Number(o.lr),
-  };
+  const recipe = recipeOf(o);
   const t0 = performance.now();
   const rt = await initNode();
   const a = rt.adapter;
   console.log(`adapter: ${[a.vendor, a.architecture, a.description || a.device].filter(Boolean).join(' / ')}${rt.profile.adapterClass === 'cpu' ? ' (runs on the CPU)' : ''}`);
   console.log(`device profile: ${formatProfile(rt.profile)}`);
+  const changed = RECIPE_OPTIONS.filter((spec) => o[spec.name] !== undefined).map((spec) => `--${spec.name} ${o[spec.name]}`);
+  console.log(`recipe: ${o.recipe}${changed.length > 0 ? `, with ${changed.join(' ')}` : ''}`);
   const out = String(o.out);
   const firstSeed = Number(o.seed);
   const dataSeeds = Array.from({ length: Number(o['data-seeds']) }, (_, i) => firstSeed + i);
