@@ -13,7 +13,7 @@ import { generatePretrainingCorpus, generateSyntheticGlue } from '../../../packa
 import { tokenizeDocuments } from '../../../packages/bam/dist/pretrain/documents.js';
 import { drawPretrainRows } from '../../../packages/bam/dist/pretrain/batch.js';
 import { DEFAULT_PRETRAIN_CONFIG } from '../../../packages/bam/dist/pretrain/config.js';
-import { PRETRAIN_STREAMS } from '../../../packages/bam/dist/pretrain/pretrainer.js';
+import { PRETRAIN_STREAMS } from '../../../packages/bam/dist/pretrain/stream.js';
 import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const seed = Number(process.env.SEED ?? 0);

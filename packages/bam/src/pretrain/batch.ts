@@ -51,6 +51,8 @@ export interface PretrainRows {
   t: number;
   masked: MaskedRows;
   match: TokenMatchTargets;
+  /** Tokens in the rows, padding excluded (what tokens/s counts). */
+  tokens: number;
 }
 
 /**
@@ -78,14 +80,14 @@ export function drawPretrainRows(docs: TokenizedDocuments, rows: readonly number
   const t = Math.max(...framed.map((f) => f.inputIds.length));
   const masked = maskRows(framed.map((f) => f.inputIds), t, rng, o.masking);
   const match = o.tokenMatch ? tokenMatchTargets(framed, t, new Set(masked.positions)) : { positions: [], labels: [] };
-  return { framed, nsp, t, masked, match };
+  const tokens = framed.reduce((n, f) => n + f.inputIds.length, 0);
+  return { framed, nsp, t, masked, match, tokens };
 }
 
 /** drawPretrainRows' batch, uploaded. */
 export function makePretrainBatch(docs: TokenizedDocuments, rows: readonly number[], rng: Mulberry32, o: BatchOptions): PretrainBatch {
-  const { framed, nsp, masked, match } = drawPretrainRows(docs, rows, rng, o);
+  const { framed, nsp, masked, match, tokens } = drawPretrainRows(docs, rows, rng, o);
   const inputs = makeBatch(framed.map((f, i) => ({ inputIds: masked.inputIds[i], tokenTypeIds: f.tokenTypeIds })), o.padId);
-  const tokens = framed.reduce((n, f) => n + f.inputIds.length, 0);
   const pairs = nsp.filter((l) => l !== -100).length;
   const made: Tensor[] = [];
   const up = (data: Int32Array, shape: number[]) => {

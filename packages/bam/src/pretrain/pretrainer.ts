@@ -1,20 +1,19 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AdamW, Generator, add, argmax, cast, crossEntropy, eq, linearWarmupDecay, mul, noGrad, scope, stack, sum, type GeneratorState, type Tensor } from '@bamgpu/core';
-import { BERT_NO_DECAY, BertForMaskedLM, BertForPreTraining, type BertTokenizer, type PreTrainingOutput } from '@bamgpu/bert/node';
+import { Generator, Mulberry32, deriveSeed, linearWarmupDecay, noGrad, scope, type GeneratorState } from '@bamgpu/core';
+import type { BertTokenizer } from '@bamgpu/bert/node';
 import { loadCheckpoint, prepareRunFolder, saveCheckpoint, type StateValidator } from '../train/checkpoint.js';
 import { assertFinite } from '../train/finite-guard.js';
 import { withOutputLock } from '../train/output-lock.js';
 import { stateFields } from '../train/trainer-state.js';
 import { Progress } from '../train/progress.js';
-import { Mulberry32, deriveSeed } from '@bamgpu/core';
 import { validatePretrainConfig, type PretrainConfig } from './config.js';
 import { makePretrainBatch, type BatchOptions, type PretrainBatch } from './batch.js';
-import { groupByLength } from './length-groups.js';
 import { tokenizeDocuments, type TextDocument, type TokenizedDocuments } from './documents.js';
-import type { MaskingOptions } from './masking.js';
-import { PretrainingModel, type PretrainedBert } from './pretraining-model.js';
-import { TokenMatchHead } from './token-match.js';
+import type { PretrainingModel, PretrainedBert } from './pretraining-model.js';
+import { pretrainBatchOptions, pretrainOptimizer, pretrainedBertKind, pretrainingModel } from './setup.js';
+import { STAT, lossAndStats, trainStep } from './step.js';
+import { PRETRAIN_STREAMS, epochOrder, splitHeldOut, stepBatch, stepsPerEpoch } from './stream.js';
 
 /** The next-sentence and token-match figures, present only for tasks the run has and the batch scores. */
 export interface SideTaskFigures {
@@ -79,17 +78,7 @@ export const validatePretrainState: StateValidator<PretrainState> = (raw, file) 
   };
 };
 
-/** Documents actually held out: at most `heldOut`, and never so many that less than one batch is left to train on. */
-export function heldOutCount(documents: number, cfg: Pick<PretrainConfig, 'heldOut' | 'batchSize'>): number {
-  return Math.min(cfg.heldOut, Math.max(0, documents - cfg.batchSize));
-}
-
 const LOG_EVERY = 10;
-/**
- * Stream labels for deriveSeed: the order of each epoch, the masks of each step, the held-out masks, the length groups
- * of each epoch. Exported so that scripts which replay the pre-trainer's batches draw the same streams.
- */
-export const PRETRAIN_STREAMS = { order: 1, masks: 2, heldOutMasks: 3, lengthGroups: 4 } as const;
 
 function configKey(c: PretrainConfig, documents: number): string {
   return JSON.stringify({
@@ -100,44 +89,6 @@ function configKey(c: PretrainConfig, documents: number): string {
     ...(c.tokenMatch ? { tokenMatch: c.tokenMatch } : {}),
     ...(c.biasCorrection ? { biasCorrection: true } : {}),
   });
-}
-
-function maskingOf(tokenizer: BertTokenizer, rate: number): MaskingOptions {
-  const maskId = tokenizer.convertTokensToIds(['[MASK]'])[0];
-  if (maskId === undefined || maskId === tokenizer.unkId) throw new Error('pretrain: the vocabulary has no [MASK] token');
-  const specialIds = new Set<number>([tokenizer.padId, tokenizer.clsId, tokenizer.sepId, maskId, tokenizer.unkId]);
-  return { rate, maskId, vocabSize: tokenizer.vocabSize, specialIds };
-}
-
-/** The indices of lossAndStats' figures: each task's mean loss and its count of right answers. */
-const STAT = { mlm: 0, mlmRight: 1, nsp: 2, nspRight: 3, match: 4, matchRight: 5 } as const;
-
-/**
- * The summed loss (masked LM, plus next sentence, plus the token-match
- * loss times its weight), and the figures STAT names for the logs; a task
- * the run lacks, or the batch does not score, reads 0.
- */
-function lossAndStats(training: PretrainingModel, batch: PretrainBatch, tokenMatchWeight: number): { loss: Tensor; stats: Tensor } {
-  const out = training.model.forward(batch.inputs, { positions: batch.positions });
-  const rightOf = (logits: Tensor, labels: Tensor) => noGrad(() => sum(cast(eq(argmax(logits, -1), labels), 'float32')));
-  const mlm = crossEntropy(out.logits, batch.labels);
-  const zero = noGrad(() => mul(mlm, 0));
-  const figures: Tensor[] = [mlm, rightOf(out.logits, batch.labels), zero, zero, zero, zero];
-  let loss = mlm;
-  const nspLogits = (out as Partial<PreTrainingOutput>).seqRelationshipLogits;
-  if (nspLogits && batch.nextSentenceLabels) {
-    const nsp = crossEntropy(nspLogits, batch.nextSentenceLabels); // mean over the pairs: -100 rows are ignored
-    figures[STAT.nsp] = nsp;
-    figures[STAT.nspRight] = rightOf(nspLogits, batch.nextSentenceLabels);
-    loss = add(loss, nsp);
-  }
-  if (training.tokenMatch && batch.tokenMatch) {
-    const { logits, loss: match } = training.tokenMatch.loss(out.lastHiddenState, batch.tokenMatch.positions, batch.tokenMatch.labels);
-    figures[STAT.match] = match;
-    figures[STAT.matchRight] = rightOf(logits, batch.tokenMatch.labels);
-    loss = add(loss, mul(match, tokenMatchWeight));
-  }
-  return { loss, stats: noGrad(() => stack(figures)) };
 }
 
 /** The side tasks' losses (summed, not averaged) and right answers over some batches, and what they scored. */
@@ -209,10 +160,9 @@ async function evaluateHeldOut(training: PretrainingModel, docs: TokenizedDocume
 }
 
 async function buildModel(cfg: PretrainConfig, generator: Generator): Promise<PretrainingModel> {
-  const kind = cfg.nextSentence ? BertForPreTraining : BertForMaskedLM;
+  const kind = pretrainedBertKind(cfg);
   const model = 'config' in cfg.init ? kind.fromConfig(cfg.init.config, { generator }) : await kind.fromPretrained(cfg.init.pretrained, { generator, warn: false });
-  const head = cfg.tokenMatch ? new TokenMatchHead(model.config.hiddenSize, model.config.initializerRange, { generator }) : null;
-  return new PretrainingModel(model, head);
+  return pretrainingModel(model, cfg, generator);
 }
 
 /**
@@ -232,19 +182,16 @@ export async function pretrain(inputs: PretrainInputs): Promise<PretrainResult> 
 async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   const cfg = inputs.config;
   const { tokenizer } = inputs;
-  const trainDocs = inputs.documents.slice(0, inputs.documents.length - heldOutCount(inputs.documents.length, cfg));
+  const { train: trainDocs, heldOut: heldDocs } = splitHeldOut(inputs.documents, cfg);
   if (trainDocs.length < cfg.batchSize) throw new RangeError(`pretrain: the corpus has ${trainDocs.length} training documents, fewer than one batch of ${cfg.batchSize}`);
   const enc = tokenizeDocuments(trainDocs, tokenizer);
-  const heldEnc = tokenizeDocuments(inputs.documents.slice(trainDocs.length), tokenizer);
-  const batchOptions: BatchOptions = {
-    masking: maskingOf(tokenizer, cfg.maskRate), padId: tokenizer.padId, clsId: tokenizer.clsId, sepId: tokenizer.sepId,
-    maxLength: cfg.maxSeqLength, nextSentence: cfg.nextSentence, tokenMatch: Boolean(cfg.tokenMatch),
-  };
+  const heldEnc = tokenizeDocuments(heldDocs, tokenizer);
+  const batchOptions = pretrainBatchOptions(tokenizer, cfg);
 
   const generator = new Generator(cfg.seed);
   const training = await buildModel(cfg, generator);
   const { model } = training;
-  const optimizer = new AdamW(training.namedParameters(), { lr: cfg.learningRate, eps: 1e-6, weightDecay: cfg.weightDecay, biasCorrection: Boolean(cfg.biasCorrection), maxGradNorm: cfg.maxGradNorm, noDecay: BERT_NO_DECAY });
+  const optimizer = pretrainOptimizer(training, cfg);
   const key = configKey(cfg, inputs.documents.length);
   const totalSteps = cfg.steps;
   let step = 0;
@@ -282,8 +229,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   };
   if (step === 0) await emit({ type: 'start', totalSteps, trainDocuments: trainDocs.length, heldOutDocuments: heldEnc.a.length, parameters: model.numParameters() });
 
-  const perEpoch = Math.floor(trainDocs.length / cfg.batchSize);
-  const documentLengths = enc.a.map((a, i) => a.length + (enc.b[i]?.length ?? 0));
+  const perEpoch = stepsPerEpoch(enc, cfg);
   let orderEpoch = -1;
   let order: number[] = [];
   const progress = cfg.progress ? new Progress(cfg.label ?? 'pretrain', totalSteps, step) : null;
@@ -292,12 +238,10 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
   while (step < end) {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== orderEpoch) {
-      order = new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.order, epoch)).shuffle([...Array(trainDocs.length).keys()]);
-      if (cfg.groupByLength) order = groupByLength(order, documentLengths, cfg.batchSize, new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.lengthGroups, epoch)));
+      order = epochOrder(enc, epoch, cfg);
       orderEpoch = epoch;
     }
-    const first = (step % perEpoch) * cfg.batchSize;
-    const batch = makePretrainBatch(enc, order.slice(first, first + cfg.batchSize), new Mulberry32(deriveSeed(cfg.seed, PRETRAIN_STREAMS.masks, step)), batchOptions);
+    const batch = stepBatch(enc, order, step, cfg, batchOptions);
     const lr = cfg.learningRate * linearWarmupDecay(step, totalSteps, cfg.warmupProportion);
     const next = step + 1;
     const logNow = next % LOG_EVERY === 0 || next === totalSteps;
@@ -306,13 +250,7 @@ async function pretrainLocked(inputs: PretrainInputs): Promise<PretrainResult> {
     const saveNow = cfg.checkpointEvery > 0 && next % cfg.checkpointEvery === 0 && next < totalSteps;
     const evalNow = cfg.evalEvery > 0 && next % cfg.evalEvery === 0 && next < totalSteps;
     const guardNow = logNow || saveNow || evalNow || next === end;
-    const stats = scope(() => {
-      const { loss, stats } = lossAndStats(training, batch, cfg.tokenMatch ?? 0);
-      loss.backward();
-      optimizer.step(lr);
-      optimizer.zeroGrad();
-      return guardNow ? stats : null;
-    });
+    const stats = trainStep(training, optimizer, batch, { tokenMatchWeight: cfg.tokenMatch ?? 0, lr, keepStats: guardNow });
     batch.dispose();
     step++;
     tokens += batch.tokens;
