@@ -6,7 +6,7 @@ import { cachedModelReady, pretrainCacheDir } from '../pretrain/cache.js';
 import { DEFAULT_PRETRAIN_CONFIG } from '../pretrain/config.js';
 import { pretrain, type PretrainEvent } from '../pretrain/pretrainer.js';
 import { savePretrainedEncoder } from '../pretrain/save.js';
-import { generatePretrainingCorpus, generateSyntheticGlue } from '../synthetic/index.js';
+import { generatePretrainingCorpus, generateSyntheticGlue, type CorpusDocument, type SyntheticSuite } from '../synthetic/index.js';
 import { referenceLevels, type ReferenceLevels } from '../synthetic/levels.js';
 import { DEFAULT_TRAIN_CONFIG } from '../train/config.js';
 import { lockOutputDir } from '../train/output-lock.js';
@@ -50,6 +50,18 @@ async function pretrainSummary(dir: string): Promise<{ seconds: number; heldOutA
   return { seconds: step?.seconds ?? NaN, heldOutAccuracy: ev?.accuracy ?? NaN, tokensPerSecond: step?.tokensPerSecond ?? NaN };
 }
 
+/** The demo's data for one data seed: the embedded suite at the recipe's scale, and the tokenizer of its vocabulary. */
+export function demoData(r: DemoRecipe, dataSeed: number): { suite: SyntheticSuite; tokenizer: BertTokenizer } {
+  const suite = generateSyntheticGlue({ seed: dataSeed, scale: r.scale });
+  const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
+  return { suite, tokenizer };
+}
+
+/** The suite's unlabelled corpus that the demo pre-trains on, of the recipe's version and size (seconds to make at 50,000 documents). */
+export function demoCorpus(r: DemoRecipe, suite: SyntheticSuite): CorpusDocument[] {
+  return generatePretrainingCorpus(suite, { size: r.corpusSize, version: r.corpusVersion });
+}
+
 /**
  * The demo's encoder shape, its pre-training settings, and the settings the
  * cache folder is named by (a hash of them: docs and cached encoders name
@@ -87,8 +99,7 @@ export function demoPretraining(r: DemoRecipe, dataSeed: number, vocabSize: numb
  */
 export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipelineResult> {
   const r = o.recipe;
-  const suite = generateSyntheticGlue({ seed: o.dataSeed, scale: r.scale });
-  const tokenizer = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
+  const { suite, tokenizer } = demoData(r, o.dataSeed);
   const tasks = suite.tasks.map(fromSynthetic);
   o.log(`data: embedded synthetic suite (seed ${o.dataSeed}, scale ${r.scale}): ${tasks.map((t) => `${t.name} ${t.train.length}`).join(', ')} training examples`);
   const { config, pretrainConfig, settings } = demoPretraining(r, o.dataSeed, tokenizer.vocabSize);
@@ -99,7 +110,7 @@ export async function runDemoPipeline(o: DemoPipelineOptions): Promise<DemoPipel
     o.log(`pre-training: reusing the encoder pre-trained with the same settings in ${dir}`);
   } else {
     o.log(`pre-training: masked LM${r.nextSentence ? ', next sentence' : ''}${r.tokenMatch ? `, token match (weight ${r.tokenMatch})` : ''} on ${r.corpusSize} documents of the suite's unlabelled corpus (version ${r.corpusVersion}), ${r.pretrainSteps} steps of ${r.pretrainBatchSize} (cached in ${dir})`);
-    const documents = generatePretrainingCorpus(suite, { size: r.corpusSize, version: r.corpusVersion });
+    const documents = demoCorpus(r, suite);
     const p = await pretrain({ documents, tokenizer, config: { ...pretrainConfig, outputDir: dir, resume: true, progress: o.progress, label: 'pretrain' } });
     await savePretrainedEncoder(p.model, tokenizer, join(dir, 'model'));
     p.model.dispose();
