@@ -24,7 +24,7 @@ const RECIPE_OPTIONS = [
   recipeOption('scale', { name: 'scale', type: 'number', help: 'size of the synthetic suite (1 = ~10k training examples)', rule: positive }),
   recipeOption('hidden', { name: 'hidden', type: 'number', help: 'BERT hidden size', rule: positiveInt }),
   recipeOption('layers', { name: 'layers', type: 'number', help: 'BERT layers', rule: positiveInt }),
-  recipeOption('corpusVersion', corpusVersionOption(1, 'pre-training corpus version: ')),
+  recipeOption('corpusVersion', corpusVersionOption(DEMO_RECIPES.full.corpusVersion, 'pre-training corpus version: ')),
   recipeOption('corpusSize', { name: 'corpus-size', type: 'number', help: 'pre-training corpus documents', rule: positiveInt }),
   recipeOption('pretrainSteps', { name: 'pretrain-steps', type: 'number', help: 'masked-LM pre-training steps', rule: positiveInt }),
   recipeOption('pretrainLr', { name: 'pretrain-lr', type: 'number', help: 'pre-training peak learning rate', rule: num({ above: 0, max: 1 }) }),

@@ -41,8 +41,9 @@ export interface DemoRecipe {
  * 4 layers; corpus version 2, which names things again by a synonym; the
  * token-match task, which makes the encoder compare the two sentences of a
  * pair; 30,000 steps; and Adam's bias correction in pre-training, without
- * which the pair teachers stay at chance. Shorter recipes leave paraphrase
- * below chance. It costs pre-training time (about 1 h 45 min on lavapipe
+ * which the engine's pair teachers stayed at chance. Every smaller or
+ * shorter recipe tried left paraphrase below chance. It costs pre-training
+ * time (about 1 h 45 min on lavapipe
  * with 2 cores, once: the encoder is cached). Fine-tuning is the same for
  * every method. docs/results/README.md lists the settings tried and what
  * each gave.
