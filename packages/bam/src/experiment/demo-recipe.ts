@@ -36,17 +36,12 @@ export interface DemoRecipe {
 }
 
 /**
- * The smallest recipe tried whose single-task teachers all learn (every one
- * past its chance level, on seed 0's teachers and then over five seeds):
- * 4 layers; corpus version 2, which names things again by a synonym; the
- * token-match task, which makes the encoder compare the two sentences of a
- * pair; 30,000 steps; and Adam's bias correction in pre-training, without
- * which the engine's pair teachers stayed at chance. Every smaller or
- * shorter recipe tried left paraphrase below chance. It costs pre-training
- * time (about 1 h 45 min on lavapipe
- * with 2 cores, once: the encoder is cached). Fine-tuning is the same for
- * every method. docs/results/README.md lists the settings tried and what
- * each gave.
+ * The smallest recipe tried whose teachers all pass chance (seed 0, then
+ * five seeds): 4 layers, corpus version 2 (synonyms named again), token
+ * match, 30,000 steps, and bias correction in pre-training; every smaller
+ * or shorter recipe tried left paraphrase below chance. Pre-training costs
+ * about 1 h 45 min on lavapipe, once (cached). docs/results/README.md has
+ * the settings tried and what each gave.
  */
 export const DEMO_RECIPE: DemoRecipe = {
   scale: 0.5,
@@ -68,12 +63,7 @@ export const DEMO_RECIPE: DemoRecipe = {
   evalCount: 10,
 };
 
-/**
- * The earlier, ten-minute recipe (2 layers, corpus version 1, 6,000 steps
- * grouped by length, no token match, BERT's AdamW): its paraphrase teacher
- * stays below chance. Kept for comparison with the committed runs made
- * with it (`bam demo --recipe quick`).
- */
+/** The earlier ten-minute recipe (`--recipe quick`), kept for its committed runs; its paraphrase teacher stays below chance. */
 export const QUICK_RECIPE: DemoRecipe = {
   ...DEMO_RECIPE,
   layers: 2,
