@@ -7,28 +7,25 @@
 // padded), int8 type ids, int16 masked-LM answers (-100: none), int16 next-sentence labels [B], int8
 // token-match answers (-100: none). The rows are drawn by the pre-trainer's own drawPretrainRows.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { Mulberry32, deriveSeed } from '../../../packages/core/dist/index.js';
 import { BertTokenizer } from '../../../packages/bert/dist/node.js';
 import { generatePretrainingCorpus, generateSyntheticGlue } from '../../../packages/bam/dist/index.js';
 import { tokenizeDocuments } from '../../../packages/bam/dist/pretrain/documents.js';
 import { drawPretrainRows } from '../../../packages/bam/dist/pretrain/batch.js';
 import { DEFAULT_PRETRAIN_CONFIG } from '../../../packages/bam/dist/pretrain/config.js';
-import { PRETRAIN_STREAMS } from '../../../packages/bam/dist/pretrain/stream.js';
+import { pretrainBatchOptions } from '../../../packages/bam/dist/pretrain/setup.js';
+import { epochOrder, splitHeldOut, stepRows, stepsPerEpoch } from '../../../packages/bam/dist/pretrain/stream.js';
 import { QUICK_RECIPE as R } from '../../../packages/bam/dist/experiment/demo-recipe.js';
 
 const seed = Number(process.env.SEED ?? 0);
 const steps = Number(process.env.STEPS ?? 30000);
 const B = R.pretrainBatchSize;
+// The pre-trainer's settings for this stream: its order, masks and options come from the same functions.
+const cfg = { ...DEFAULT_PRETRAIN_CONFIG, seed, batchSize: B, maxSeqLength: R.maxSeqLength, groupByLength: false, nextSentence: true, tokenMatch: 1 };
 const suite = generateSyntheticGlue({ seed, scale: R.scale });
 const tok = new BertTokenizer(suite.vocabTxt().split('\n').filter((l) => l.length > 0), { lowercase: true });
 const documents = generatePretrainingCorpus(suite, { size: R.corpusSize, version: Number(process.env.CORPUS_VERSION ?? 2) });
-const docs = tokenizeDocuments(documents.slice(0, documents.length - DEFAULT_PRETRAIN_CONFIG.heldOut), tok);
-const n = docs.a.length;
-const maskId = tok.convertTokensToIds(['[MASK]'])[0];
-const options = {
-  masking: { rate: DEFAULT_PRETRAIN_CONFIG.maskRate, maskId, vocabSize: tok.vocabSize, specialIds: new Set([tok.padId, tok.clsId, tok.sepId, maskId, tok.unkId]) },
-  padId: tok.padId, clsId: tok.clsId, sepId: tok.sepId, maxLength: R.maxSeqLength, nextSentence: true, tokenMatch: true,
-};
+const docs = tokenizeDocuments(splitHeldOut(documents, cfg).train, tok);
+const options = pretrainBatchOptions(tok, cfg);
 
 /** The pre-trainer's rows (batch.ts drawPretrainRows) as flat arrays. */
 function hostBatch(rows, rng) {
@@ -46,16 +43,14 @@ function hostBatch(rows, rng) {
   return { t, ids, types, mlm, nsp: Int16Array.from(nsp), answers };
 }
 
-const perEpoch = Math.floor(n / B);
-const orderOf = (epoch) => new Mulberry32(deriveSeed(seed, PRETRAIN_STREAMS.order, epoch)).shuffle([...Array(n).keys()]);
-const rowsOf = (order, step) => order.slice((step % perEpoch) * B, (step % perEpoch) * B + B);
-
+const perEpoch = stepsPerEpoch(docs, cfg);
 const file = `engine-stream-s${seed}.bin`;
 const fd = openSync(file, 'w');
 let order = [];
 for (let step = 0; step < steps; step++) {
-  if (step % perEpoch === 0) order = orderOf(Math.floor(step / perEpoch));
-  const b = hostBatch(rowsOf(order, step), new Mulberry32(deriveSeed(seed, PRETRAIN_STREAMS.masks, step)));
+  if (step % perEpoch === 0) order = epochOrder(docs, Math.floor(step / perEpoch), cfg);
+  const { rows, rng } = stepRows(docs, order, step, cfg);
+  const b = hostBatch(rows, rng);
   const head = Buffer.alloc(4);
   head.writeInt32LE(b.t, 0);
   for (const a of [head, b.ids, b.types, b.mlm, b.nsp, b.answers]) writeSync(fd, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
