@@ -1,32 +1,55 @@
 /**
  * A one-line progress bar with ETA, steps/s and loss on a TTY; on pipes and
- * in CI, a plain line every `everyFraction` of the run instead of carriage returns.
+ * in CI, a plain line as the run passes each tenth (`marks`), and also once
+ * `intervalS` has passed since the last line, so the log of an hours-long run
+ * shows it moving.
  */
 export interface ProgressSink {
   isTTY?: boolean;
   write(s: string): unknown;
 }
 
+export interface ProgressOptions {
+  /** Where lines go; null writes nothing. Defaults to process.stderr where there is one. */
+  out?: ProgressSink | null;
+  /** On pipes, a line as the run passes each tenth (for 10) of its steps. */
+  marks?: number;
+  /** On pipes, a line at least this often, in seconds, while updates come. */
+  intervalS?: number;
+  /** Milliseconds, monotonic (a parameter so tests can drive it). */
+  now?: () => number;
+}
+
 export class Progress {
-  private readonly t0 = performance.now();
-  private lastLine = -1;
-  private readonly startStep: number;
+  private readonly out: ProgressSink | null;
+  private readonly marks: number;
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  private readonly t0: number;
+  /** The first update: the rate counts from it, so start-up (pipeline compiles, data set-up) does not stretch the ETA. */
+  private anchor: { t: number; step: number } | null = null;
+  private lastBucket = -1;
+  private lastLineAt = -Infinity;
 
   constructor(
     private readonly label: string,
     private readonly total: number,
-    startStep = 0,
-    private readonly out: ProgressSink | null = (globalThis as { process?: { stderr: ProgressSink } }).process?.stderr ?? null,
-    private readonly everyFraction = 0.1,
+    private readonly startStep = 0,
+    opts: ProgressOptions = {},
   ) {
-    this.startStep = startStep;
+    this.out = opts.out !== undefined ? opts.out : ((globalThis as { process?: { stderr: ProgressSink } }).process?.stderr ?? null);
+    this.marks = opts.marks ?? 10;
+    this.intervalMs = (opts.intervalS ?? 60) * 1000;
+    this.now = opts.now ?? (() => performance.now());
+    this.t0 = this.now();
   }
 
   update(step: number, info: Record<string, number | string> = {}): void {
     if (!this.out) return;
-    const done = step - this.startStep;
-    const elapsed = (performance.now() - this.t0) / 1000;
-    const rate = done > 0 ? done / elapsed : 0;
+    const t = this.now();
+    const from = this.anchor && step > this.anchor.step ? this.anchor : { t: this.t0, step: this.startStep };
+    this.anchor ??= { t, step };
+    const rate = step > from.step && t > from.t ? (step - from.step) / ((t - from.t) / 1000) : 0;
     const eta = rate > 0 ? (this.total - step) / rate : NaN;
     const frac = this.total > 0 ? step / this.total : 1;
     const width = 24;
@@ -41,9 +64,11 @@ export class Progress {
       if (step >= this.total) this.out.write('\n');
       return;
     }
-    const bucket = Math.floor(frac / this.everyFraction);
-    if (bucket !== this.lastLine || step >= this.total) {
-      this.lastLine = bucket;
+    // Integer arithmetic, so step 30 of 100 is the third tenth, not 2.9999.
+    const bucket = this.total > 0 ? Math.floor((step * this.marks) / this.total) : this.marks;
+    if (bucket !== this.lastBucket || step >= this.total || t - this.lastLineAt >= this.intervalMs) {
+      this.lastBucket = bucket;
+      this.lastLineAt = t;
       this.out.write(`${line}\n`);
     }
   }
