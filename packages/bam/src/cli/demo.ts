@@ -43,7 +43,7 @@ const SPECS: OptionSpec[] = [
   { name: 'seeds', type: 'number', help: 'fine-tuning seeds 0..N-1 (each method runs once per seed)', default: 1, rule: positiveInt },
   { name: 'data-seeds', type: 'number', help: 'data seeds --seed … --seed+N-1, each with its own suite, corpus and encoder, into <out>/data-seed-<d>; with N > 1 the methods are then compared paired by data and fine-tuning seed, as bam compare does', default: 1, rule: positiveInt },
   { name: 'methods', type: 'string', help: `comma-separated: ${ALL_METHODS.join(', ')}`, default: 'single,multi,bam', rule: methodList },
-  { name: 'recipe', type: 'string', help: `${RECIPE_NAMES.join(' or ')}: "full" is the recipe whose teachers all learn (about 1 h 50 min on lavapipe, most of it pre-training, cached); "quick" the earlier ten-minute one, whose paraphrase teacher stays below chance; the options below change one setting of it`, default: 'full', rule: oneOf(RECIPE_NAMES) },
+  { name: 'recipe', type: 'string', help: `${RECIPE_NAMES.join(' or ')}: "full" is the recipe whose teachers all learn (2 to 2 3/4 hours on lavapipe with 2 cores, most of it pre-training, cached); "quick" the earlier ten-minute one, whose paraphrase teacher stays below chance; the options below change one setting of it`, default: 'full', rule: oneOf(RECIPE_NAMES) },
   ...RECIPE_OPTIONS,
   { name: 'resume', type: 'bool', help: 'go on with a stopped demo: reuse the finished runs under --out and resume the unfinished one (without it, runs start afresh)', default: false },
   { name: 'quiet', type: 'bool', help: 'no progress bars', default: false },

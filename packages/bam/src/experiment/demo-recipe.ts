@@ -40,7 +40,7 @@ export interface DemoRecipe {
  * five seeds): 4 layers, corpus version 2 (synonyms named again), token
  * match, 30,000 steps, and bias correction in pre-training; every smaller
  * or shorter recipe tried left paraphrase below chance. Pre-training costs
- * about 1 h 45 min on lavapipe, once (cached). docs/results/README.md has
+ * 1 3/4 to 2 1/2 hours on lavapipe, once (cached). docs/results/README.md has
  * the settings tried and what each gave.
  */
 export const DEMO_RECIPE: DemoRecipe = {
